@@ -1,0 +1,74 @@
+"""Which case and which actor a command works for, resolved the same way for every command."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from casefile.store.case import CaseFolder, find_case_root
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class Options:
+    case: Path | None = None
+    actor: str | None = None
+
+
+def options(ctx: typer.Context) -> Options:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Options):
+        root.obj = Options()
+    return root.obj
+
+
+def open_case(ctx: typer.Context) -> CaseFolder:
+    chosen = options(ctx).case or (
+        Path(os.environ["CASEFILE_CASE"]) if os.environ.get("CASEFILE_CASE") else None
+    )
+    if chosen is not None:
+        return CaseFolder.open(chosen)
+    return CaseFolder(find_case_root(Path.cwd()))
+
+
+def actor(ctx: typer.Context) -> str:
+    chosen = options(ctx).actor or os.environ.get("CASEFILE_ACTOR")
+    if chosen:
+        return chosen
+    try:
+        name = subprocess.run(
+            ["git", "config", "--get", "user.name"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def interactive() -> bool:
+    return sys.stderr.isatty()
+
+
+def split_ids(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]

@@ -1,0 +1,165 @@
+"""`casefile witness add|list|show|edit`: statements, with identities kept apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from casefile.cli.base import new_app
+from casefile.cli.context import actor, console, open_case, print_json, split_ids
+from casefile.cli.show import body, fields, table
+from casefile.errors import UserInputError
+from casefile.store.records import add_witness, edit_witness, read_statement_file
+
+app = new_app("Witness statements: Markdown with front matter; real names only in identities/.")
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserInputError(
+            f"--interviewed-on: {value!r} is not a valid date (expected YYYY-MM-DD)"
+        ) from None
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    statement_id: str = typer.Argument(..., metavar="W-001"),
+    incident: list[str] = typer.Option(
+        ..., "--incident", help="Incident the statement bears on (repeatable)."
+    ),
+    statement: Path = typer.Option(
+        ..., "--statement", help="The statement, Markdown (front matter optional)."
+    ),
+    pseudonym: str | None = typer.Option(None, "--pseudonym", help="Name used in dossiers."),
+    name: str | None = typer.Option(None, "--name", help="Real name: stored only in identities/."),
+    role: str | None = typer.Option(None, "--role", help="e.g. survivor, activist, medic."),
+    interviewed_on: str | None = typer.Option(None, "--interviewed-on", help="YYYY-MM-DD"),
+    interviewer: str | None = typer.Option(None, "--interviewer"),
+    language: str | None = typer.Option(None, "--language", help="e.g. ar, en."),
+    consent: str | None = typer.Option(
+        None, "--consent", help="Comma list: public,court,court-identity,internal."
+    ),
+    protective_measures: str | None = typer.Option(None, "--protective-measures"),
+) -> None:
+    """Add a witness statement."""
+    options: dict[str, Any] = {
+        "pseudonym": pseudonym,
+        "role": role,
+        "incidents": incident,
+        "interviewed_on": _date(interviewed_on),
+        "interviewer": interviewer,
+        "language": language,
+        "consent": split_ids(consent) or None,
+        "protective_measures": protective_measures,
+    }
+    if pseudonym is None:
+        options["pseudonym"] = statement_id
+    add_witness(open_case(ctx), actor(ctx), statement_id, statement, options, name)
+    console.print(f"Added statement {statement_id}", markup=False, highlight=False)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """List statements (pseudonyms only)."""
+    statements = open_case(ctx).statements()
+    if as_json:
+        print_json([s.meta.model_dump(mode="json", exclude_none=True) for s in statements])
+        return
+    table(
+        ["id", "pseudonym", "role", "incidents", "language", "consent"],
+        [
+            (
+                s.meta.id,
+                s.meta.pseudonym,
+                s.meta.role,
+                s.meta.incidents,
+                s.meta.language,
+                [c.value for c in s.meta.consent],
+            )
+            for s in statements
+        ],
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    statement_id: str = typer.Argument(..., metavar="W-001"),
+    identity: bool = typer.Option(
+        False, "--identity", help="Also show the real name (internal use)."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show one statement. The identity is shown only when asked for."""
+    case = open_case(ctx)
+    s = case.load_statement(statement_id)
+    ident = case.load_identity(statement_id) if identity else None
+    if as_json:
+        data: dict[str, Any] = {
+            "meta": s.meta.model_dump(mode="json", exclude_none=True),
+            "body": s.body,
+        }
+        if ident is not None:
+            data["identity"] = ident.model_dump(mode="json", exclude_none=True)
+        print_json(data)
+        return
+    m = s.meta
+    rows: list[tuple[str, Any]] = [
+        ("pseudonym", m.pseudonym),
+        ("role", m.role),
+        ("incidents", m.incidents),
+        ("interviewed on", m.interviewed_on.isoformat() if m.interviewed_on else None),
+        ("interviewer", m.interviewer),
+        ("language", m.language),
+        ("consent", [c.value for c in m.consent]),
+        ("protective measures", m.protective_measures),
+    ]
+    if identity:
+        rows.append(("identity", ident.name if ident else "none recorded"))
+    fields(m.id, rows)
+    body(s.body)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    statement_id: str = typer.Argument(..., metavar="W-001"),
+    pseudonym: str | None = typer.Option(None, "--pseudonym"),
+    role: str | None = typer.Option(None, "--role"),
+    incident: list[str] = typer.Option(
+        [], "--incident", help="Replace the incidents (repeatable)."
+    ),
+    interviewed_on: str | None = typer.Option(None, "--interviewed-on"),
+    interviewer: str | None = typer.Option(None, "--interviewer"),
+    language: str | None = typer.Option(None, "--language"),
+    consent: str | None = typer.Option(None, "--consent"),
+    protective_measures: str | None = typer.Option(None, "--protective-measures"),
+    statement: Path | None = typer.Option(
+        None, "--statement", help="Replace the text from a file."
+    ),
+) -> None:
+    """Change a statement's details, consent or text."""
+    changes: dict[str, Any] = {
+        "pseudonym": pseudonym,
+        "role": role,
+        "incidents": incident or None,
+        "interviewed_on": _date(interviewed_on),
+        "interviewer": interviewer,
+        "language": language,
+        "consent": split_ids(consent) or None,
+        "protective_measures": protective_measures,
+    }
+    changes = {k: v for k, v in changes.items() if v is not None}
+    new_body = read_statement_file(statement)[1] if statement is not None else None
+    if not changes and new_body is None:
+        raise UserInputError("nothing to change: give at least one option (see --help)")
+    edit_witness(open_case(ctx), actor(ctx), statement_id, changes, new_body)
+    console.print(f"Updated statement {statement_id}", markup=False, highlight=False)

@@ -1,0 +1,206 @@
+"""The case folder: where each record lives, loading with validation, and finding the case."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from casefile.errors import CaseNotFoundError, NotFoundError, RecordError, UserInputError
+from casefile.model.assessment import Assessment
+from casefile.model.case import Case
+from casefile.model.exhibit import Exhibit
+from casefile.model.identity import Identity
+from casefile.model.ids import check_id
+from casefile.model.incident import Incident
+from casefile.model.statement import Statement, StatementMeta
+from casefile.store.atomic import is_temp_name
+from casefile.store.objects import ObjectStore
+from casefile.store.yamlio import dump_yaml, load_record, parse_yaml, read_text, validate
+
+CASE_FILE = "case.yaml"
+FRONT = "---\n"
+
+# Folders whose files are records, and the suffix a record file has there.
+RECORD_FOLDERS: dict[str, str] = {
+    "incidents": ".yaml",
+    "exhibits": ".yaml",
+    "statements": ".md",
+    "identities": ".yaml",
+    "assessments": ".yaml",
+    "criteria": ".yaml",
+}
+
+
+def safe_id(value: str) -> str:
+    try:
+        return check_id(value)
+    except ValueError as exc:
+        raise UserInputError(str(exc)) from None
+
+
+def find_case_root(start: Path) -> Path:
+    """Walk up from start to the first folder holding case.yaml, as git does for .git."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CASE_FILE).is_file():
+            return folder
+    raise CaseNotFoundError(
+        f"{start}: no {CASE_FILE} here or in any parent folder "
+        "(run `casefile init`, or pass --case PATH / set CASEFILE_CASE)"
+    )
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict, str]:
+    if not text.startswith(FRONT):
+        raise RecordError(where, None, "expected YAML front matter opening with '---'")
+    end = text.find("\n---\n", len(FRONT) - 1)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            raise RecordError(where, None, "front matter is not closed with '---'")
+    meta = parse_yaml(text[len(FRONT) : end + 1], where)
+    body = text[end + 5 :]
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise RecordError(where, None, "front matter must be a mapping of fields")
+    return meta, body
+
+
+def statement_to_text(statement: Statement) -> str:
+    meta = dump_yaml(statement.meta.model_dump(mode="json", exclude_none=True))
+    body = statement.body if statement.body.endswith("\n") else statement.body + "\n"
+    return f"{FRONT}{meta}---\n{body}"
+
+
+class CaseFolder:
+    """Read access to one case. Writes go through `casefile.store.session`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.objects = ObjectStore(root)
+
+    @classmethod
+    def open(cls, root: Path) -> CaseFolder:
+        if not (root / CASE_FILE).is_file():
+            raise CaseNotFoundError(f"{root}: not a case folder (no {CASE_FILE})")
+        return cls(root.resolve())
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    # -- paths: every id is checked before it becomes part of a path -----------------------
+    def incident_path(self, incident_id: str) -> Path:
+        return self.root / "incidents" / f"{safe_id(incident_id)}.yaml"
+
+    def exhibit_path(self, exhibit_id: str) -> Path:
+        return self.root / "exhibits" / f"{safe_id(exhibit_id)}.yaml"
+
+    def statement_path(self, statement_id: str) -> Path:
+        return self.root / "statements" / f"{safe_id(statement_id)}.md"
+
+    def identity_path(self, statement_id: str) -> Path:
+        return self.root / "identities" / f"{safe_id(statement_id)}.yaml"
+
+    def assessment_path(self, incident_id: str) -> Path:
+        return self.root / "assessments" / f"{safe_id(incident_id)}.yaml"
+
+    # -- listing ---------------------------------------------------------------------------
+    def record_files(self) -> Iterator[Path]:
+        """Every file that is a record, in a stable order: what hand-edit tracking watches."""
+        yield self.root / CASE_FILE
+        for folder, suffix in RECORD_FOLDERS.items():
+            yield from self._files(folder, suffix)
+
+    def _files(self, folder: str, suffix: str) -> list[Path]:
+        base = self.root / folder
+        try:
+            names = os.listdir(base)
+        except FileNotFoundError:
+            return []
+        return [base / n for n in sorted(names) if n.endswith(suffix) and not is_temp_name(n)]
+
+    def _ids(self, folder: str, suffix: str) -> list[str]:
+        return [p.name[: -len(suffix)] for p in self._files(folder, suffix)]
+
+    def incident_ids(self) -> list[str]:
+        return self._ids("incidents", ".yaml")
+
+    def exhibit_ids(self) -> list[str]:
+        return self._ids("exhibits", ".yaml")
+
+    def statement_ids(self) -> list[str]:
+        return self._ids("statements", ".md")
+
+    # -- loading ---------------------------------------------------------------------------
+    def load_case(self) -> Case:
+        return load_record(Case, self.root / CASE_FILE, CASE_FILE)
+
+    def load_incident(self, incident_id: str) -> Incident:
+        path = self.incident_path(incident_id)
+        if not path.is_file():
+            raise NotFoundError(f"unknown incident {incident_id!r}")
+        return self._load_named(Incident, path, incident_id)
+
+    def load_exhibit(self, exhibit_id: str) -> Exhibit:
+        path = self.exhibit_path(exhibit_id)
+        if not path.is_file():
+            raise NotFoundError(f"unknown exhibit {exhibit_id!r}")
+        return self._load_named(Exhibit, path, exhibit_id)
+
+    def load_statement(self, statement_id: str) -> Statement:
+        path = self.statement_path(statement_id)
+        where = self.rel(path)
+        if not path.is_file():
+            raise NotFoundError(f"unknown statement {statement_id!r}")
+        meta, body = split_front_matter(read_text(path, where), where)
+        parsed = validate(StatementMeta, meta, where)
+        if parsed.id != statement_id:
+            raise RecordError(where, "id", f"expected {statement_id!r} to match the file name")
+        return Statement(meta=parsed, body=body)
+
+    def load_identity(self, statement_id: str) -> Identity | None:
+        path = self.identity_path(statement_id)
+        if not path.is_file():
+            return None
+        return self._load_named(Identity, path, statement_id)
+
+    def load_assessment(self, incident_id: str) -> Assessment:
+        path = self.assessment_path(incident_id)
+        if not path.is_file():
+            return Assessment(incident=incident_id)
+        return self._load_named(Assessment, path, incident_id, id_field="incident")
+
+    def _load_named(self, model, path: Path, expected_id: str, id_field: str = "id"):  # type: ignore[no-untyped-def]
+        where = self.rel(path)
+        record = load_record(model, path, where)
+        if getattr(record, id_field) != expected_id:
+            raise RecordError(where, id_field, f"expected {expected_id!r} to match the file name")
+        return record
+
+    def incidents(self) -> list[Incident]:
+        return [self.load_incident(i) for i in self.incident_ids()]
+
+    def exhibits(self) -> list[Exhibit]:
+        return [self.load_exhibit(i) for i in self.exhibit_ids()]
+
+    def statements(self) -> list[Statement]:
+        return [self.load_statement(i) for i in self.statement_ids()]
+
+    def assessments(self) -> list[Assessment]:
+        return [self.load_assessment(i) for i in self._ids("assessments", ".yaml")]
+
+    def require_incident(self, incident_id: str) -> None:
+        if not self.incident_path(incident_id).is_file():
+            known = ", ".join(self.incident_ids()) or "none yet"
+            raise NotFoundError(f"unknown incident {incident_id!r} (known: {known})")
+
+    def require_citable(self, ref: str) -> None:
+        """A citation must name an exhibit or statement that exists."""
+        if ref.startswith("E-") and self.exhibit_path(ref).is_file():
+            return
+        if ref.startswith("W-") and self.statement_path(ref).is_file():
+            return
+        raise UserInputError(f"unknown exhibit or statement {ref!r} in citation")

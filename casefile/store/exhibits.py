@@ -1,0 +1,52 @@
+"""Exhibit records after ingest: listing and editing what is known about stored bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casefile.errors import UserInputError
+from casefile.model.exhibit import Exhibit
+from casefile.store.case import CaseFolder
+from casefile.store.records import build
+from casefile.store.session import session
+from casefile.store.yamlio import record_to_yaml
+
+FIXED = ("id", "sha256", "size", "media_type", "original_name")
+
+
+def list_exhibits(case: CaseFolder, incident: str | None = None) -> list[Exhibit]:
+    if incident is not None:
+        case.require_incident(incident)
+    exhibits = case.exhibits()
+    if incident is not None:
+        exhibits = [e for e in exhibits if incident in e.incidents]
+    return exhibits
+
+
+def edit_exhibit(
+    case: CaseFolder, actor: str, exhibit_id: str, changes: dict[str, Any], add_incidents: list[str]
+) -> Exhibit:
+    fixed = sorted(set(changes) & set(FIXED))
+    if fixed:
+        raise UserInputError(f"exhibit {exhibit_id}: {', '.join(fixed)} cannot change")
+    with session(case, actor) as s:
+        current = case.load_exhibit(exhibit_id)
+        for incident_id in add_incidents:
+            case.require_incident(incident_id)
+        data = current.model_dump(mode="json")
+        data.update(changes)
+        data["incidents"] = [
+            *current.incidents,
+            *(i for i in add_incidents if i not in current.incidents),
+        ]
+        exhibit = build(Exhibit, data, f"exhibit {exhibit_id}")
+        if exhibit == current:
+            return exhibit
+        s.write_record(
+            case.exhibit_path(exhibit_id),
+            record_to_yaml(exhibit),
+            action="evidence.edit",
+            object=exhibit_id,
+            details={"fields": sorted(changes) + (["incidents"] if add_incidents else [])},
+        )
+    return exhibit

@@ -1,0 +1,211 @@
+"""Evidence ingest: bytes into the object store first, then records, in small locked batches.
+
+The bytes are copied and hashed outside the lock (they are content-addressed, so two
+processes storing the same bytes agree); ids are allocated and records written under it.
+A kill at any moment leaves at worst a stored blob no record points to yet, which a re-run
+of the same ingest picks up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from casefile.errors import UserInputError
+from casefile.model.exhibit import Exhibit, Kind, acquired_now
+from casefile.store.case import CaseFolder
+from casefile.store.mediatype import image_metadata, kind_for, sniff
+from casefile.store.records import build
+from casefile.store.session import Session, session
+from casefile.store.yamlio import record_to_yaml
+
+BATCH = 64
+
+
+@dataclass
+class Ingested:
+    id: str
+    sha256: str
+    size: int
+    new: bool
+    incidents: list[str]
+    source: str
+    linked: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "size": self.size,
+            "new": self.new,
+            "incidents": self.incidents,
+        }
+
+
+@dataclass
+class _Stored:
+    source: Path
+    sha256: str
+    size: int
+    media_type: str
+
+
+@dataclass
+class ExhibitIndex:
+    """sha256 -> exhibit id, kept current across batches as other processes add exhibits."""
+
+    by_sha: dict[str, str] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+
+    def refresh(self, case: CaseFolder) -> None:
+        for exhibit_id in case.exhibit_ids():
+            if exhibit_id not in self.seen:
+                exhibit = case.load_exhibit(exhibit_id)
+                self.by_sha.setdefault(exhibit.sha256, exhibit_id)
+                self.seen.add(exhibit_id)
+
+    def next_id(self) -> str:
+        numbers = [int(i[2:]) for i in self.seen if i[2:].isdigit()]
+        return f"E-{(max(numbers, default=0) + 1):04d}"
+
+
+def collect_files(sources: list[Path]) -> list[Path]:
+    """Expand folders (recursively, sorted, skipping hidden entries) and check every file."""
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            for folder, dirs, names in os.walk(source):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files.extend(Path(folder) / n for n in sorted(names) if not n.startswith("."))
+        elif source.is_file():
+            files.append(source)
+        else:
+            raise UserInputError(f"{source}: no such file or folder")
+    for path in files:
+        if not os.access(path, os.R_OK):
+            raise UserInputError(f"{path}: file is not readable")
+    if not files:
+        raise UserInputError("no files to add (the folders given are empty)")
+    return files
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(4096)
+
+
+def ingest(
+    case: CaseFolder,
+    actor: str,
+    sources: list[Path],
+    incidents: list[str],
+    fields: dict[str, Any],
+    progress: Callable[[int], None] | None = None,
+    on_file: Callable[[Ingested], None] | None = None,
+) -> list[Ingested]:
+    """Add files to the store and link them to incidents; the same bytes are stored once."""
+    fields = {k: v for k, v in fields.items() if v is not None}
+    for incident_id in incidents:
+        case.require_incident(incident_id)
+    build(
+        Exhibit,
+        {
+            "id": "E-0001",
+            "sha256": "0" * 64,
+            "size": 0,
+            "media_type": "x/x",
+            "original_name": "x",
+            **fields,
+        },
+        "evidence",
+    )
+    files = collect_files(sources)
+    results: list[Ingested] = []
+    index = ExhibitIndex()
+    for start in range(0, len(files), BATCH):
+        stored = []
+        for path in files[start : start + BATCH]:
+            try:
+                sha, size, _ = case.objects.put_file(path, progress)
+                stored.append(_Stored(path, sha, size, sniff(_head(path))))
+            except OSError as exc:
+                raise UserInputError(f"{path}: cannot be read ({exc.strerror})") from None
+        with session(case, actor) as s:
+            index.refresh(case)
+            for item in stored:
+                result = _record(s, index, item, incidents, fields)
+                results.append(result)
+                if on_file:
+                    on_file(result)
+    return results
+
+
+def _record(
+    s: Session, index: ExhibitIndex, item: _Stored, incidents: list[str], fields: dict[str, Any]
+) -> Ingested:
+    case = s.case
+    existing = index.by_sha.get(item.sha256)
+    if existing is not None:
+        exhibit = case.load_exhibit(existing)
+        missing = [i for i in incidents if i not in exhibit.incidents]
+        if missing:
+            exhibit.incidents = [*exhibit.incidents, *missing]
+            s.write_record(
+                case.exhibit_path(existing),
+                record_to_yaml(exhibit),
+                action="evidence.link",
+                object=existing,
+                details={
+                    "incidents": missing,
+                    "blob_sha256": item.sha256,
+                    "source": item.source.name,
+                },
+            )
+        return Ingested(
+            existing,
+            item.sha256,
+            item.size,
+            False,
+            exhibit.incidents,
+            str(item.source),
+            bool(missing),
+        )
+    exhibit_id = index.next_id()
+    data: dict[str, Any] = {
+        "id": exhibit_id,
+        "sha256": item.sha256,
+        "size": item.size,
+        "media_type": item.media_type,
+        "original_name": item.source.name,
+        "kind": kind_for(item.media_type),
+        "acquired_at": acquired_now(),
+        "incidents": incidents,
+        **fields,
+    }
+    if item.media_type.startswith("image/"):
+        meta = image_metadata(case.objects.path(item.sha256))
+        if meta is not None:
+            data["image"] = meta
+            if meta.captured_at and "captured_at" not in fields:
+                data["captured_at"] = meta.captured_at
+    exhibit = Exhibit.model_validate(data)
+    if exhibit.kind == Kind.other and "kind" not in fields:
+        exhibit.kind = kind_for(item.media_type)
+    s.write_record(
+        case.exhibit_path(exhibit_id),
+        record_to_yaml(exhibit),
+        action="evidence.add",
+        object=exhibit_id,
+        details={
+            "blob_sha256": item.sha256,
+            "size": item.size,
+            "original_name": item.source.name,
+            "incidents": incidents,
+        },
+    )
+    index.by_sha[item.sha256] = exhibit_id
+    index.seen.add(exhibit_id)
+    return Ingested(exhibit_id, item.sha256, item.size, True, incidents, str(item.source))

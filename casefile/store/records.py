@@ -1,0 +1,183 @@
+"""Creating and editing cases, incidents and statements: validate everything, then write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from casefile.errors import NotFoundError, RecordError, UserInputError
+from casefile.model.case import Case
+from casefile.model.custody import GENESIS
+from casefile.model.identity import Identity
+from casefile.model.incident import Incident
+from casefile.model.statement import Statement, StatementMeta
+from casefile.store.case import CASE_FILE, CaseFolder, split_front_matter, statement_to_text
+from casefile.store.custody import LogState
+from casefile.store.lock import case_lock
+from casefile.store.session import Session, session
+from casefile.store.yamlio import (
+    describe_validation_error,
+    read_text,
+    record_to_yaml,
+)
+
+
+def init_case(root: Path, case: Case, actor: str) -> CaseFolder:
+    root = root.resolve()
+    if root.exists() and not root.is_dir():
+        raise UserInputError(f"{root}: exists and is not a folder")
+    if (root / CASE_FILE).exists():
+        raise UserInputError(f"{root / CASE_FILE}: a case already exists here")
+    if (root / "custody.jsonl").exists():
+        raise UserInputError(f"{root / 'custody.jsonl'}: a custody log already exists here")
+    root.mkdir(parents=True, exist_ok=True)
+    with case_lock(root):
+        folder = CaseFolder(root)
+        state = LogState([], GENESIS, 0, False, [])
+        s = Session(folder, actor, state)
+        s._synced = True
+        s.write_record(
+            root / CASE_FILE, record_to_yaml(case), action="case.init", object=case.reference
+        )
+    return folder
+
+
+def build(model: type, data: dict[str, Any], where: str):  # type: ignore[no-untyped-def]
+    """Validate a record assembled from command options; errors name the option's field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        field, msg = describe_validation_error(exc)
+        raise UserInputError(f"{where}: {field}: {msg}" if field else f"{where}: {msg}") from None
+
+
+def add_incident(case: CaseFolder, actor: str, data: dict[str, Any]) -> Incident:
+    incident = build(Incident, data, "incident")
+    with session(case, actor) as s:
+        path = case.incident_path(incident.id)
+        if path.exists():
+            raise UserInputError(f"incident {incident.id!r} already exists ({case.rel(path)})")
+        s.write_record(path, record_to_yaml(incident), action="incident.add", object=incident.id)
+    return incident
+
+
+def edit_incident(
+    case: CaseFolder, actor: str, incident_id: str, changes: dict[str, Any]
+) -> Incident:
+    with session(case, actor) as s:
+        current = case.load_incident(incident_id)
+        data = current.model_dump(mode="json")
+        data.update(changes)
+        incident = build(Incident, data, f"incident {incident_id}")
+        if incident == current:
+            return incident
+        s.write_record(
+            case.incident_path(incident_id),
+            record_to_yaml(incident),
+            action="incident.edit",
+            object=incident_id,
+            details={"fields": sorted(changes)},
+        )
+    return incident
+
+
+def update_incident(s: Session, incident: Incident, action: str, details: dict[str, Any]) -> None:
+    s.write_record(
+        s.case.incident_path(incident.id),
+        record_to_yaml(incident),
+        action=action,
+        object=incident.id,
+        details=details,
+    )
+
+
+def read_statement_file(path: Path) -> tuple[dict[str, Any], str]:
+    """A statement file may carry its own front matter, or be plain Markdown."""
+    where = str(path)
+    if not path.is_file():
+        raise UserInputError(f"{path}: statement file not found")
+    text = read_text(path, where)
+    if text.startswith("---\n"):
+        return split_front_matter(text, where)
+    return {}, text
+
+
+def add_witness(
+    case: CaseFolder,
+    actor: str,
+    statement_id: str,
+    statement_file: Path,
+    options: dict[str, Any],
+    name: str | None,
+) -> Statement:
+    meta, body = read_statement_file(statement_file)
+    if "name" in meta:
+        raise RecordError(
+            str(statement_file), "name", "real names belong in identities/, pass --name instead"
+        )
+    meta.update({k: v for k, v in options.items() if v is not None})
+    meta["id"] = statement_id
+    parsed = build(StatementMeta, meta, f"statement {statement_id}")
+    identity = build(Identity, {"id": statement_id, "name": name}, "identity") if name else None
+    with session(case, actor) as s:
+        for incident_id in parsed.incidents:
+            case.require_incident(incident_id)
+        path = case.statement_path(statement_id)
+        if path.exists():
+            raise UserInputError(f"statement {statement_id!r} already exists ({case.rel(path)})")
+        statement = Statement(meta=parsed, body=body)
+        s.write_record(
+            path,
+            statement_to_text(statement),
+            action="witness.add",
+            object=statement_id,
+            details={"incidents": parsed.incidents, "consent": [c.value for c in parsed.consent]},
+        )
+        if identity is not None:
+            s.write_record(
+                case.identity_path(statement_id),
+                record_to_yaml(identity),
+                action="identity.add",
+                object=statement_id,
+            )
+    return statement
+
+
+def edit_witness(
+    case: CaseFolder, actor: str, statement_id: str, changes: dict[str, Any], body: str | None
+) -> Statement:
+    with session(case, actor) as s:
+        current = case.load_statement(statement_id)
+        data = current.meta.model_dump(mode="json")
+        data.update(changes)
+        meta = build(StatementMeta, data, f"statement {statement_id}")
+        for incident_id in meta.incidents:
+            case.require_incident(incident_id)
+        statement = Statement(meta=meta, body=current.body if body is None else body)
+        if statement == current:
+            return statement
+        s.write_record(
+            case.statement_path(statement_id),
+            statement_to_text(statement),
+            action="witness.edit",
+            object=statement_id,
+            details={"fields": sorted(changes) + (["body"] if body is not None else [])},
+        )
+    return statement
+
+
+def next_statement_id(case: CaseFolder) -> str:
+    numbers = [int(i[2:]) for i in case.statement_ids() if i[2:].isdigit()]
+    return f"W-{(max(numbers, default=0) + 1):03d}"
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def require_exists(path: Path, what: str) -> None:
+    if not path.exists():
+        raise NotFoundError(f"unknown {what}")

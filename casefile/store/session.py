@@ -1,0 +1,136 @@
+"""Every change to a case goes through a Session: under the case lock, atomically, logged.
+
+Changes made by hand since the last command are noticed and logged just before the
+session's own first write, so a command that fails validation leaves the folder untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from casefile.errors import ProblemsFound
+from casefile.store.atomic import remove_durably, write_atomic
+from casefile.store.case import CaseFolder
+from casefile.store.custody import CustodyLog, LogState
+from casefile.store.lock import case_lock
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def untracked_changes(case: CaseFolder, state: LogState) -> list[tuple[str, str | None, str]]:
+    """Record files whose bytes differ from what the custody log last recorded for them.
+
+    Returns (path, sha256 now or None if deleted, kind) with kind changed/new/deleted.
+    """
+    tracked = state.tracked()
+    seen: set[str] = set()
+    changes: list[tuple[str, str | None, str]] = []
+    for path in case.record_files():
+        rel = case.rel(path)
+        seen.add(rel)
+        now = file_sha256(path)
+        before = tracked.get(rel)
+        if now != before:
+            changes.append((rel, now, "new" if before is None else "changed"))
+    for rel, before in tracked.items():
+        if rel not in seen and before is not None and not (case.root / rel).exists():
+            changes.append((rel, None, "deleted"))
+    return changes
+
+
+class Session:
+    def __init__(self, case: CaseFolder, actor: str, state: LogState) -> None:
+        self.case = case
+        self.actor = actor
+        self.log_file = CustodyLog(case.root)
+        self.state = state
+        self._synced = False
+
+    def _sync(self) -> None:
+        if self._synced:
+            return
+        self._synced = True
+        if self.state.torn_tail and self.log_file.repair_torn_tail():
+            self.state.torn_tail = False
+            self.log("custody.repaired", details={"reason": "interrupted final entry removed"})
+        self.case.objects.clear_leftovers()
+        for rel, sha, kind in untracked_changes(self.case, self.state):
+            self.log_file.append(
+                self.state,
+                actor=self.actor,
+                action=f"record.noticed-{kind}",
+                path=rel,
+                sha256=sha,
+                details={"note": "changed outside casefile (by hand or by an interrupted command)"},
+            )
+
+    def write_record(
+        self,
+        path: Path,
+        text: str,
+        *,
+        action: str,
+        object: str | None,
+        details: dict[str, Any] | None = None,
+    ) -> str:
+        self._sync()
+        data = text.encode("utf-8")
+        write_atomic(path, data)
+        sha = hashlib.sha256(data).hexdigest()
+        self.log_file.append(
+            self.state,
+            actor=self.actor,
+            action=action,
+            object=object,
+            path=self.case.rel(path),
+            sha256=sha,
+            details=details,
+        )
+        return sha
+
+    def delete_record(self, path: Path, *, action: str, object: str | None) -> None:
+        self._sync()
+        remove_durably(path)
+        self.log_file.append(
+            self.state, actor=self.actor, action=action, object=object, path=self.case.rel(path)
+        )
+
+    def log(
+        self,
+        action: str,
+        *,
+        object: str | None = None,
+        sha256: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self._sync()
+        self.log_file.append(
+            self.state,
+            actor=self.actor,
+            action=action,
+            object=object,
+            sha256=sha256,
+            details=details,
+        )
+
+
+@contextmanager
+def session(case: CaseFolder, actor: str) -> Iterator[Session]:
+    with case_lock(case.root):
+        state = CustodyLog(case.root).read()
+        if state.problems:
+            first = state.problems[0]
+            raise ProblemsFound(
+                f"custody.jsonl: {first.message}; refusing to add to a broken chain "
+                "(run `casefile custody verify`)"
+            )
+        yield Session(case, actor, state)
