@@ -80,7 +80,13 @@ def add(
             note = "already stored: linked the existing exhibit to " + ", ".join(incident)
         else:
             note = "already stored and linked: nothing to do"
-        console.print(f"{r.id}  {r.sha256[:12]}  {r.source}  {note}", markup=False, highlight=False)
+        # One line per file, never wrapped mid-path, so the output can be grepped.
+        console.print(
+            f"{r.id}  {r.sha256[:12]}  {r.source}  {note}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _iso(value: str | None) -> str | None:

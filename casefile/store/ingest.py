@@ -82,9 +82,14 @@ def collect_files(sources: list[Path]) -> list[Path]:
                 files.extend(Path(folder) / n for n in sorted(names) if not n.startswith("."))
         elif source.is_file():
             files.append(source)
+        elif source.exists():
+            raise UserInputError(f"{source}: not a regular file")
         else:
             raise UserInputError(f"{source}: no such file or folder")
     for path in files:
+        if not path.is_file():
+            # A FIFO, socket or device would block or never end; a broken link has no bytes.
+            raise UserInputError(f"{path}: not a regular file")
         if not os.access(path, os.R_OK):
             raise UserInputError(f"{path}: file is not readable")
     if not files:
@@ -125,6 +130,10 @@ def ingest(
     files = collect_files(sources)
     results: list[Ingested] = []
     index = ExhibitIndex()
+    with session(case, actor):
+        # Before any bytes are stored: a broken chain or an exhibit record that no longer
+        # loads must fail the command with the folder untouched, not after the first batch.
+        index.refresh(case)
     for start in range(0, len(files), BATCH):
         stored = []
         for path in files[start : start + BATCH]:
