@@ -6,7 +6,20 @@ from pathlib import Path
 
 import typer
 
-from casefile.cli import custody, evidence, incident, init, verify, witness
+from casefile.cli import (
+    assess,
+    check,
+    checklist,
+    criteria,
+    custody,
+    evidence,
+    incident,
+    init,
+    render,
+    review,
+    verify,
+    witness,
+)
 from casefile.cli.base import CasefileGroup
 from casefile.cli.context import options
 
@@ -37,10 +50,16 @@ def root(
 
 init.register(app)
 verify.register(app)
+render.register(app)
 app.add_typer(incident.app, name="incident")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(witness.app, name="witness")
 app.add_typer(custody.app, name="custody")
+app.add_typer(criteria.app, name="criteria")
+app.add_typer(assess.app, name="assess")
+review.register(app)
+check.register(app)
+checklist.register(app)
 
 
 def main() -> None:

@@ -152,14 +152,14 @@ class SandboxedFetcher:
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         """Same as calling the fetcher; the name and signature match ``URLFetcher.fetch``."""
-        from weasyprint.urls import URLFetcherResponse
-
         try:
             data, media_type = self.read(url)
         except RefusedURL as refusal:
             with self._lock:
                 self.refusals.append(Refusal(url, str(refusal)))
             raise
+        from weasyprint.urls import URLFetcherResponse
+
         return URLFetcherResponse(url, data, {"Content-Type": media_type})
 
     # -- policy --------------------------------------------------------------

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from casefile.errors import UserInputError
+
 # W3C date-time profile, the form WeasyPrint accepts for dcterms dates.
 _W3C_DATE = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$"
@@ -115,21 +117,27 @@ def _freeze_font_timestamp(font: bytes) -> bytes:
 
 
 def _strip_attachment_links(root: Any) -> None:
-    """Remove the ``attachment`` token from every ``rel`` attribute in the parsed HTML.
+    """Defuse every ``rel=attachment`` in the parsed HTML before layout.
 
-    Without it, ``<link rel=attachment>`` is not read as an attachment and
-    ``<a rel=attachment>`` is an ordinary link (its ``href`` still goes no
-    further than the sandboxed fetcher would allow, and is not fetched).
+    The ``attachment`` token is removed from ``rel``, so ``<link
+    rel=attachment>`` no longer declares a document attachment; an element
+    such as ``<a rel=attachment>`` also loses its ``href``, so it becomes
+    plain text rather than a clickable link to what it tried to embed.
     """
     for element in root.iter():
         rel = element.get("rel") if hasattr(element, "get") else None
         if rel is None:
             continue
-        tokens = [t for t in rel.split() if t.lower() != "attachment"]
-        if tokens:
-            element.set("rel", " ".join(tokens))
+        tokens = rel.split()
+        kept = [token for token in tokens if token.lower() != "attachment"]
+        if len(kept) == len(tokens):
+            continue
+        if kept:
+            element.set("rel", " ".join(kept))
         else:
             del element.attrib["rel"]
+        if element.tag != "link":
+            element.attrib.pop("href", None)
 
 
 def html_to_pdf(
@@ -145,7 +153,9 @@ def html_to_pdf(
     """Render HTML to PDF bytes; the same arguments always give the same bytes.
 
     ``stylesheets`` items are CSS source text (``str``) or a file (``Path``),
-    the latter fetched through ``url_fetcher`` like everything else.
+    the latter fetched through ``url_fetcher`` like everything else (a
+    refused stylesheet file raises :class:`UserInputError`: a silently
+    unstyled dossier would look like a valid one).
     ``metadata_date`` is a W3C date (``2024-05-01`` or
     ``2024-05-01T12:00:00Z``) used as the creation and modification date of the
     PDF and its attachments; ``None`` writes no dates at all. ``pdf_variant``
@@ -159,6 +169,7 @@ def html_to_pdf(
 
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetchingError
 
     if pdf_variant is not None and pdf_variant not in _variants():
         raise ValueError(f"unknown PDF variant: {pdf_variant!r}")
@@ -170,11 +181,17 @@ def html_to_pdf(
     css = []
     for sheet in stylesheets or ():
         if isinstance(sheet, Path):
-            css.append(
-                weasyprint.CSS(
-                    url=sheet.resolve().as_uri(), url_fetcher=url_fetcher, font_config=font_config
+            # Not resolved here: the fetcher resolves symlinks and checks the result.
+            try:
+                css.append(
+                    weasyprint.CSS(
+                        url=sheet.absolute().as_uri(),
+                        url_fetcher=url_fetcher,
+                        font_config=font_config,
+                    )
                 )
-            )
+            except URLFetchingError as error:
+                raise UserInputError(f"{sheet}: stylesheet not readable here: {error}") from error
         else:
             css.append(
                 weasyprint.CSS(

@@ -134,6 +134,9 @@ class CaseFolder:
     def statement_ids(self) -> list[str]:
         return self._ids("statements", ".md")
 
+    def identity_ids(self) -> list[str]:
+        return self._ids("identities", ".yaml")
+
     # -- loading ---------------------------------------------------------------------------
     def load_case(self) -> Case:
         return load_record(Case, self.root / CASE_FILE, CASE_FILE)

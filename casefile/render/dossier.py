@@ -1,0 +1,144 @@
+"""Rendering a dossier: snapshot -> audience view -> HTML -> PDF, HTML or JSON.
+
+The exhibit index prints the pages where each exhibit is cited. CSS can only point at one
+target per reference, so the PDF is laid out twice: the first layout tells on which page
+each citation anchor landed; the second prints those pages. The index comes after every
+citation, so filling it in cannot move them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from casefile.render.fetcher import make_url_fetcher
+from casefile.render.options import Format, RenderOptions
+from casefile.render.pictures import MapPoint, TimelineItem, incident_map_svg, timeline_svg
+from casefile.render.snapshot import take_snapshot
+from casefile.render.templates import environment, read_template_file, template_dirs
+from casefile.render.thumbnails import thumbnail_data_url
+from casefile.render.view import DossierView, build_view
+from casefile.store.case import CaseFolder
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    sha256: str
+    fingerprint: str
+    pages: int | None
+    refused_urls: list[str]
+
+
+def build(case: CaseFolder, options: RenderOptions) -> DossierView:
+    snap = take_snapshot(case)
+    if options.incidents:
+        for incident_id in options.incidents:
+            case.require_incident(incident_id)
+    view = build_view(snap, options.audience, options.incidents, options.draft)
+    for exhibit in view.exhibits:
+        if exhibit.image_sha256 and not exhibit.withheld:
+            exhibit.thumbnail = thumbnail_data_url(case.objects.path(exhibit.image_sha256))
+    return view
+
+
+def pictures(view: DossierView) -> dict[str, Markup]:
+    points = [
+        MapPoint(label=str(i.number), lat=i.lat, lon=i.lon, title=i.title)
+        for i in view.incidents
+        if i.lat is not None and i.lon is not None
+    ]
+    items = [
+        TimelineItem(
+            label=str(i.number), date=_date(i.date_iso), killed=i.max_killed, title=i.title
+        )
+        for i in view.incidents
+    ]
+    return {"map": Markup(incident_map_svg(points)), "timeline": Markup(timeline_svg(items))}
+
+
+def _date(iso: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.date.fromisoformat(iso)
+
+
+def to_html(case: CaseFolder, view: DossierView) -> str:
+    env = environment(case.root)
+    css = read_template_file(case.root, "dossier.css")
+    return env.get_template("dossier.html").render(v=view, pictures=pictures(view), css=Markup(css))
+
+
+def to_json(view: DossierView) -> bytes:
+    def default(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return str(value)
+        raise TypeError(type(value).__name__)
+
+    data = dataclasses.asdict(view)
+    return (json.dumps(data, default=default, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _fetcher(case: CaseFolder):  # type: ignore[no-untyped-def]
+    def blob_path(sha: str) -> Path | None:
+        path = case.objects.path(sha)
+        return path if path.is_file() else None
+
+    return make_url_fetcher(blob_path, template_dirs(case.root))
+
+
+def render(case: CaseFolder, options: RenderOptions) -> Rendered:
+    view = build(case, options)
+    refused: list[str] = []
+    pages: int | None = None
+    if options.format is Format.json:
+        data = to_json(view)
+    elif options.format is Format.html:
+        data = to_html(case, view).encode()
+    else:
+        from casefile.render.layout import anchor_pages
+        from casefile.render.pdf import html_to_pdf, page_count
+
+        fetcher = _fetcher(case)
+        first = anchor_pages(to_html(case, view), fetcher)
+        for exhibit in view.exhibits:
+            exhibit.cited_pages = sorted({first[c] for c in exhibit.cite_ids if c in first})
+        attachments = evidence_attachments(case, view) if options.attach_evidence else []
+        data = html_to_pdf(
+            to_html(case, view),
+            base_url=None,
+            url_fetcher=fetcher,
+            attachments=attachments,
+            pdf_variant="pdf/a-3b" if options.attach_evidence else None,
+            metadata_date=view.date or None,
+        )
+        refused = list(getattr(fetcher, "refused", []))
+        pages = page_count(data)
+    return Rendered(data, hashlib.sha256(data).hexdigest(), view.fingerprint, pages, refused)
+
+
+def evidence_attachments(case: CaseFolder, view: DossierView) -> list:  # type: ignore[type-arg]
+    """The exhibit files this audience may see, each described with its sha256."""
+    from casefile.render.pdf import Attachment
+
+    out = []
+    for e in view.exhibits:
+        if e.withheld:
+            continue
+        data = case.objects.path(e.sha256).read_bytes()
+        suffix = Path(e.original_name).suffix if e.original_name else ""
+        out.append(
+            Attachment(
+                filename=f"{e.id}{suffix}",
+                data=data,
+                description=f"Exhibit {e.id} ({e.kind}), sha256 {e.sha256}",
+                relationship="Source",
+            )
+        )
+    return out

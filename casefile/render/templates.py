@@ -1,0 +1,48 @@
+"""Finding and loading dossier templates: the case's own first, then the shipped ones.
+
+Like mkdocs' custom_dir: a file in `<case>/templates/` with the same name as a shipped
+template replaces it. Autoescaping is always on; user text reaches templates only through
+the audience view.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+
+def shipped_templates_dir() -> Path:
+    """The top-level templates/ of a checkout, or its installed copy inside the package."""
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if (checkout / "dossier.html").is_file():
+        return checkout
+    return Path(str(files("casefile") / "_templates"))
+
+
+def template_dirs(case_root: Path | None) -> list[Path]:
+    dirs: list[Path] = []
+    if case_root is not None and (case_root / "templates").is_dir():
+        dirs.append((case_root / "templates").resolve())
+    dirs.append(shipped_templates_dir())
+    return dirs
+
+
+def environment(case_root: Path | None) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(case_root)]),
+        autoescape=select_autoescape(enabled_extensions=("html", "xml", "svg"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def read_template_file(case_root: Path | None, name: str) -> str:
+    for d in template_dirs(case_root):
+        path = d / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
