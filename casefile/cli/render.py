@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
         )
         if result.refused_urls:
             err_console.print(
-                f"refused to fetch {len(result.refused_urls)} resource(s) outside the case and templates",
+                f"refused {len(result.refused_urls)} resource(s) outside the case and templates",
                 markup=False,
                 highlight=False,
             )
