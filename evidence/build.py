@@ -460,8 +460,8 @@ CASE_DETAILS = {
         "recorded; anything else (exact positions, times, weapons, injured, the other four "
         "attacks) is marked unknown rather than guessed. Images are schematic drawings made "
         "for the example, with invented but plausible metadata, and carry no evidentiary "
-        "weight. The two statements paraphrase one published account (W-002 restates W-001 "
-        "in Arabic), so they are not independent of each other or of the report. Sources "
+        "weight. The statements paraphrase one published account, so they are not "
+        "independent of each other or of the report. Sources "
         "are graded separately for reliability (A-F) and credibility (1-6). Findings are "
         "set by one researcher and reviewed by a second person. Standard of proof: "
         "reasonable grounds to believe, as used by UN commissions of inquiry."
@@ -744,7 +744,8 @@ ASSESSMENTS: dict[str, list] = {
          "neither confirmed nor denied that it was responsible (E-0005), which goes to "
          "attribution, not to whether an attack took place. An air strike with missiles is an "
          "act of violence and so an attack. Limits: both accounts reach us through one press "
-         "report, and W-002 restates W-001 and adds nothing independent. E-0002 and E-0003 "
+         "report, and a restatement of the same account adds nothing independent. E-0002 and "
+         "E-0003 "
          "are illustrative drawings that show where impact-site imagery would be cited in a "
          "real case; they carry no weight here."),
         (("distinction", "civilian_object"), "established", "E-0001,W-001", "", "high",
