@@ -1,0 +1,342 @@
+"""`check`: what is still wrong or open in a case before it goes to an audience.
+
+Codes are stable (scripts and reviewers match on them); the message says what to do.
+Errors would put something false, untraceable or unconsented into a dossier; warnings are
+work still open that a draft may carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casefile.assess.library import (
+    CASE_CRITERIA_DIR,
+    _parse_criterion,
+    load_shipped,
+)
+from casefile.errors import CasefileError
+from casefile.model.assessment import Assessment, FindingValue
+from casefile.model.case import Audience, Case, Conflict
+from casefile.model.criteria import Criterion
+from casefile.model.exhibit import Exhibit
+from casefile.model.statement import Consent, Statement
+from casefile.store.case import CaseFolder
+from casefile.store.verify import ERROR, WARNING, Problem, verify_exhibits
+from casefile.store.yamlio import read_text
+
+# Every code `check` can report, with its severity; the README and tests list the same.
+CODES: dict[str, str] = {
+    "record-invalid": ERROR,
+    "unknown-incident": ERROR,
+    "unknown-exhibit": ERROR,
+    "unknown-statement": ERROR,
+    "unknown-criterion": ERROR,
+    "unknown-element": ERROR,
+    "finding-without-evidence": ERROR,
+    "cited-exhibit-corrupt": ERROR,
+    "consent-not-covered": ERROR,  # a warning when no finding cites the statement
+    "review-challenged": ERROR,
+    "review-pending": WARNING,
+    "criterion-not-applicable": ERROR,
+    "conflict-unclassified": WARNING,
+    "incident-not-assessed": WARNING,
+    "exhibit-unlinked": WARNING,
+    "statement-unlinked": WARNING,
+}
+
+CONSENT_FOR_AUDIENCE: dict[Audience, frozenset[Consent]] = {
+    Audience.public: frozenset({Consent.public}),
+    Audience.court: frozenset({Consent.court, Consent.public}),
+}
+"""Consent scopes that let a statement reach an audience; `internal` sees every statement."""
+
+
+def consent_covers(consent: list[Consent], audience: Audience) -> bool:
+    needed = CONSENT_FOR_AUDIENCE.get(Audience(audience))
+    return needed is None or bool(needed & set(consent))
+
+
+@dataclass
+class _Loaded:
+    """Every record that loads, and a problem for each that does not."""
+
+    case: Case | None = None
+    incidents: set[str] = field(default_factory=set)
+    exhibits: dict[str, Exhibit] = field(default_factory=dict)
+    statements: dict[str, Statement] = field(default_factory=dict)
+    assessments: dict[str, Assessment] = field(default_factory=dict)
+    library: dict[str, Criterion] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _attempt(loaded: _Loaded, record_id: str, load: Callable[[], object]) -> object | None:
+    try:
+        return load()
+    except CasefileError as exc:
+        loaded.problems.append(Problem("record-invalid", record_id, exc.message))
+        return None
+
+
+def _record_files(case: CaseFolder, folder: str) -> list[Path]:
+    return [p for p in case.record_files() if p.parent == case.root / folder]
+
+
+def _load(case: CaseFolder) -> _Loaded:
+    loaded = _Loaded()
+    loaded.case = _attempt(loaded, "case.yaml", case.load_case)  # type: ignore[assignment]
+    for incident_id in case.incident_ids():
+        if _attempt(loaded, incident_id, lambda i=incident_id: case.load_incident(i)):
+            loaded.incidents.add(incident_id)
+    for exhibit_id in case.exhibit_ids():
+        exhibit = _attempt(loaded, exhibit_id, lambda i=exhibit_id: case.load_exhibit(i))
+        if isinstance(exhibit, Exhibit):
+            loaded.exhibits[exhibit_id] = exhibit
+    for statement_id in case.statement_ids():
+        statement = _attempt(loaded, statement_id, lambda i=statement_id: case.load_statement(i))
+        if isinstance(statement, Statement):
+            loaded.statements[statement_id] = statement
+        _attempt(
+            loaded, f"identities/{statement_id}.yaml", lambda i=statement_id: case.load_identity(i)
+        )
+    for path in _record_files(case, "identities"):
+        statement_id = path.name.removesuffix(".yaml")
+        if statement_id not in loaded.statements and statement_id not in case.statement_ids():
+            loaded.problems.append(
+                Problem(
+                    "unknown-statement",
+                    case.rel(path),
+                    f"{case.rel(path)}: identity of statement {statement_id!r}, which does not "
+                    "exist; add the statement or remove the identity",
+                )
+            )
+    for path in _record_files(case, "assessments"):
+        incident_id = path.name.removesuffix(".yaml")
+        assessment = _attempt(loaded, case.rel(path), lambda i=incident_id: case.load_assessment(i))
+        if isinstance(assessment, Assessment):
+            loaded.assessments[incident_id] = assessment
+    loaded.library = load_shipped()
+    for path in _record_files(case, CASE_CRITERIA_DIR):
+        where = case.rel(path)
+        criterion = _attempt(
+            loaded, where, lambda p=path, w=where: _parse_criterion(read_text(p, w), w, p.stem)
+        )
+        if isinstance(criterion, Criterion):
+            loaded.library[criterion.id] = criterion
+    return loaded
+
+
+def check_case(case: CaseFolder, audience: Audience | str | None = None) -> list[Problem]:
+    """Every problem in the case for the given audience (default: the case's own)."""
+    loaded = _load(case)
+    problems = loaded.problems
+    if audience is None:
+        audience = loaded.case.default_audience if loaded.case else Audience.internal
+    audience = Audience(audience)
+    conflict = loaded.case.conflict if loaded.case else Conflict.unknown
+
+    problems += _links(loaded)
+    cited_statements: set[str] = set()
+    cited_exhibits: dict[str, list[str]] = {}
+    for incident_id, assessment in loaded.assessments.items():
+        where = f"assessments/{incident_id}.yaml"
+        if incident_id not in loaded.incidents and incident_id not in case.incident_ids():
+            problems.append(
+                Problem(
+                    "unknown-incident",
+                    where,
+                    f"assesses incident {incident_id!r}, which does not exist",
+                )
+            )
+        for criterion_id, criterion_assessment in assessment.criteria.items():
+            criterion = loaded.library.get(criterion_id)
+            cid = f"{incident_id}/{criterion_id}"
+            if criterion is None:
+                problems.append(
+                    Problem(
+                        "unknown-criterion",
+                        cid,
+                        f"{where}: criterion {criterion_id!r} is not in the library "
+                        "(shipped or criteria/*.yaml)",
+                    )
+                )
+            elif criterion_assessment.elements:
+                problems += _applicability(cid, criterion, conflict)
+            for element_id, finding in criterion_assessment.elements.items():
+                eid = f"{cid}/{element_id}"
+                if criterion is not None and criterion.element(element_id) is None:
+                    problems.append(
+                        Problem(
+                            "unknown-element",
+                            eid,
+                            f"{where}: criterion {criterion_id!r} has no element "
+                            f"{element_id!r} (elements: {', '.join(criterion.element_ids())})",
+                        )
+                    )
+                if finding.finding is FindingValue.established and not finding.supporting:
+                    problems.append(
+                        Problem(
+                            "finding-without-evidence",
+                            eid,
+                            "established with no supporting citation "
+                            "(add --evidence E-... or W-...)",
+                        )
+                    )
+                for ref in [*finding.supporting, *finding.contradicting]:
+                    if ref in loaded.exhibits:
+                        cited_exhibits.setdefault(ref, []).append(eid)
+                    elif ref in loaded.statements:
+                        cited_statements.add(ref)
+                    elif not _exists(case, ref):
+                        problems.append(_unknown_citation(eid, ref))
+                status = finding.review_status
+                if status == "challenged":
+                    last = finding.reviews[-1]
+                    problems.append(
+                        Problem(
+                            "review-challenged",
+                            eid,
+                            f"challenged by {last.reviewer}: {last.comment or ''}".rstrip(),
+                        )
+                    )
+                elif status == "pending":
+                    problems.append(
+                        Problem(
+                            "review-pending",
+                            eid,
+                            f"{finding.finding.value} by {finding.set_by}, not yet reviewed",
+                            WARNING,
+                        )
+                    )
+
+    for exhibit_id, problem in _hash_problems(case, cited_exhibits):
+        citing = ", ".join(cited_exhibits[exhibit_id])
+        problems.append(
+            Problem(
+                "cited-exhibit-corrupt",
+                exhibit_id,
+                f"{problem.message} (cited by {citing})",
+            )
+        )
+
+    for statement_id, statement in loaded.statements.items():
+        if consent_covers(statement.meta.consent, audience):
+            continue
+        consent = ", ".join(c.value for c in statement.meta.consent) or "none"
+        if statement_id in cited_statements:
+            problems.append(
+                Problem(
+                    "consent-not-covered",
+                    statement_id,
+                    f"consent ({consent}) does not cover a {audience.value} "
+                    "audience, but findings cite it",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "consent-not-covered",
+                    statement_id,
+                    f"consent ({consent}) does not cover a {audience.value} "
+                    "audience; it will be withheld",
+                    WARNING,
+                )
+            )
+
+    for incident_id in sorted(loaded.incidents):
+        assessment = loaded.assessments.get(incident_id)
+        if assessment is None and (case.root / f"assessments/{incident_id}.yaml").exists():
+            continue  # invalid file, already reported
+        if assessment is None or not any(c.elements for c in assessment.criteria.values()):
+            problems.append(
+                Problem(
+                    "incident-not-assessed",
+                    incident_id,
+                    "no criterion assessed yet (`casefile assess set`)",
+                    WARNING,
+                )
+            )
+    return problems
+
+
+def _exists(case: CaseFolder, ref: str) -> bool:
+    """A cited record that exists but did not load is reported as record-invalid, not unknown."""
+    if ref.startswith("E-"):
+        return case.exhibit_path(ref).is_file()
+    if ref.startswith("W-"):
+        return case.statement_path(ref).is_file()
+    return False
+
+
+def _unknown_citation(where: str, ref: str) -> Problem:
+    if ref.startswith("W-"):
+        return Problem("unknown-statement", where, f"cites statement {ref!r}, which does not exist")
+    return Problem("unknown-exhibit", where, f"cites exhibit {ref!r}, which does not exist")
+
+
+def _links(loaded: _Loaded) -> list[Problem]:
+    problems: list[Problem] = []
+    for exhibit_id, exhibit in loaded.exhibits.items():
+        if not exhibit.incidents:
+            problems.append(
+                Problem(
+                    "exhibit-unlinked",
+                    exhibit_id,
+                    f"linked to no incident (`casefile evidence edit "
+                    f"{exhibit_id} --add-incident ID`)",
+                    WARNING,
+                )
+            )
+        problems += _unknown_incidents(loaded, exhibit_id, exhibit.incidents)
+    for statement_id, statement in loaded.statements.items():
+        if not statement.meta.incidents:
+            problems.append(
+                Problem(
+                    "statement-unlinked",
+                    statement_id,
+                    "linked to no incident",
+                    WARNING,
+                )
+            )
+        problems += _unknown_incidents(loaded, statement_id, statement.meta.incidents)
+    return problems
+
+
+def _unknown_incidents(loaded: _Loaded, record_id: str, incidents: list[str]) -> list[Problem]:
+    return [
+        Problem("unknown-incident", record_id, f"linked to unknown incident {i!r}")
+        for i in incidents
+        if i not in loaded.incidents
+    ]
+
+
+def _applicability(where: str, criterion: Criterion, conflict: Conflict) -> list[Problem]:
+    scope = " and ".join(c.value for c in criterion.applies_to)
+    if conflict is Conflict.unknown:
+        if set(criterion.applies_to) >= {Conflict.iac, Conflict.niac}:
+            return []
+        return [
+            Problem(
+                "conflict-unclassified",
+                where,
+                f"{criterion.id} applies only in {scope}, and case.yaml classifies "
+                "the conflict as unknown",
+                WARNING,
+            )
+        ]
+    if conflict in criterion.applies_to:
+        return []
+    return [
+        Problem(
+            "criterion-not-applicable",
+            where,
+            f"{criterion.id} applies in {scope}, but the case's conflict is {conflict.value}",
+        )
+    ]
+
+
+def _hash_problems(case: CaseFolder, cited: dict[str, list[str]]) -> list[tuple[str, Problem]]:
+    if not cited:
+        return []
+    return [(p.id, p) for p in verify_exhibits(case, sorted(cited)) if p.id in cited]

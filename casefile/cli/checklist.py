@@ -1,0 +1,137 @@
+"""`casefile checklist`: the reviewer's sheet for one incident, in the terminal or as a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from casefile.assess.checklist import Checklist, ChecklistElement, Citation, build_checklist
+from casefile.cli.assess import CONCLUSION_STYLE, FINDING_STYLE, STATUS_STYLE
+from casefile.cli.context import console, open_case
+from casefile.errors import UserInputError
+from casefile.store.case import CaseFolder
+
+SIGNATURE = "Reviewed by (name): ____________________  Date: ____________  Signature: ____________"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("checklist")
+    def checklist_command(
+        ctx: typer.Context,
+        incident_id: str = typer.Argument(..., metavar="INCIDENT"),
+        output: Path | None = typer.Option(
+            None, "-o", "--output", help="Write the sheet as a PDF to this file."
+        ),
+    ) -> None:
+        """The reviewer's sheet: each element's question, finding, citations, reasoning,
+        review status, and room for a signature."""
+        case = open_case(ctx)
+        sheet = build_checklist(case, incident_id)
+        if output is None:
+            print_checklist(sheet)
+            return
+        if not output.parent.is_dir():
+            raise UserInputError(f"-o: folder {output.parent} does not exist")
+        write_pdf(case, sheet, output)
+        console.print(Text(f"Wrote {output}"))
+
+
+def _citations(items: list[Citation]) -> Text:
+    if not items:
+        return Text("none cited", style="dim")
+    return Text("\n".join(c.label for c in items), style="")
+
+
+def _element_table(e: ChecklistElement) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text("finding"), _finding(e))
+    if e.finding is None:
+        return grid
+    grid.add_row(Text("set by"), Text(f"{e.set_by}, {e.set_at}"))
+    grid.add_row(Text("supporting"), _citations(e.supporting))
+    grid.add_row(Text("contradicting"), _citations(e.contradicting))
+    grid.add_row(Text("reasoning"), Text(e.reasoning) if e.reasoning else Text("none", style="dim"))
+    status = Text(e.review_status or "", style=STATUS_STYLE.get(e.review_status or "", ""))
+    for r in e.reviews:
+        comment = f": {r.comment}" if r.comment else ""
+        status.append(f"\n{r.verdict.value} by {r.reviewer}, {r.time}{comment}", style="")
+    grid.add_row(Text("review"), status)
+    return grid
+
+
+def _finding(e: ChecklistElement) -> Text:
+    if e.finding is None:
+        return Text("not yet assessed", style="dim")
+    label = e.finding + (f" (confidence {e.confidence})" if e.confidence else "")
+    return Text(label, style=FINDING_STYLE.get(e.finding, ""))
+
+
+def print_checklist(sheet: Checklist) -> None:
+    console.print(Text(f"Review checklist: {sheet.incident}", style="bold underline"))
+    console.print(Text(f"{sheet.incident_title} — case {sheet.case_reference or sheet.case_title}"))
+    if not sheet.criteria:
+        console.print(Text("No criterion assessed yet (`casefile assess set`)."))
+        return
+    for c in sheet.criteria:
+        console.print()
+        grid = Table(
+            "#",
+            "question",
+            "details",
+            title=Text(f"{c.id}: {c.title}", style="bold"),
+            title_justify="left",
+            show_lines=True,
+        )
+        for e in c.elements:
+            grid.add_row(Text(str(e.number)), Text(f"{e.question}\n[{e.id}]"), _element_table(e))
+        console.print(grid)
+        console.print(
+            Text.assemble(
+                ("Conclusion: ", "bold"),
+                (c.conclusion, CONCLUSION_STYLE[c.conclusion]),
+                (f"  (violation indicated if {c.rule} established)", "dim"),
+            )
+        )
+        console.print(Text(c.sentence))
+        console.print(Text(SIGNATURE))
+
+
+def write_pdf(case: CaseFolder, sheet: Checklist, output: Path) -> None:
+    """Lay the sheet out with the checklist template and write it atomically.
+
+    The render modules (and WeasyPrint behind them) are imported here only, so other
+    commands never load them."""
+    from casefile.render.fetcher import make_url_fetcher
+    from casefile.render.markdown import render_markdown
+    from casefile.render.pdf import html_to_pdf
+    from casefile.render.templates import environment, read_template_file, template_dirs
+    from casefile.store.atomic import write_atomic
+
+    reasoning = {
+        f"{c.id}/{e.id}": render_markdown(e.reasoning)
+        for c in sheet.criteria
+        for e in c.elements
+        if e.reasoning
+    }
+    html = (
+        environment(case.root)
+        .get_template("checklist.html")
+        .render(sheet=sheet, reasoning=reasoning)
+    )
+    dirs = template_dirs(case.root)
+    fetcher = make_url_fetcher(
+        lambda sha: p if (p := case.objects.path(sha)).is_file() else None, dirs
+    )
+    pdf = html_to_pdf(
+        html,
+        base_url=dirs[0].as_uri() + "/",
+        url_fetcher=fetcher,
+        stylesheets=[read_template_file(case.root, "checklist.css")],
+        metadata_date=None,
+    )
+    write_atomic(output, pdf)
