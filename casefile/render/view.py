@@ -52,6 +52,10 @@ def exhibit_visible(exhibit: Exhibit, audience: Audience) -> bool:
     return audience is not Audience.public or not exhibit.restricted
 
 
+def _name_pattern(name: str) -> str:
+    return r"\s+".join(re.escape(word) for word in name.split())
+
+
 class Redactor:
     """Applies the audience's rules to every piece of free text before it enters the view."""
 
@@ -60,8 +64,10 @@ class Redactor:
         names = sorted(
             {n.strip() for n in withheld_names if n and n.strip()}, key=len, reverse=True
         )
+        # A name typed into prose may be wrapped over lines or spaced differently: match any run
+        # of whitespace between its words.
         self._names = (
-            re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+            re.compile("|".join(_name_pattern(n) for n in names), re.IGNORECASE) if names else None
         )
 
     def text(self, value: str | None) -> str:
