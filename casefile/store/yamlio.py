@@ -31,10 +31,23 @@ def parse_yaml(text: str | bytes, where: str) -> Any:
         raise RecordError(where, line, f"malformed YAML ({problem})") from None
 
 
+class _RecordDumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Multi-line text (descriptions, reasoning) as literal blocks, readable and diffable."""
+
+
+def _str_representer(dumper: Any, value: str) -> Any:
+    if "\n" in value and not any(c in value for c in "\t\r") and value == value.rstrip(" "):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_RecordDumper.add_representer(str, _str_representer)
+
+
 def dump_yaml(data: Any) -> str:
     return yaml.dump(
         data,
-        Dumper=_Dumper,
+        Dumper=_RecordDumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
