@@ -72,7 +72,42 @@ def _date(iso: str):  # type: ignore[no-untyped-def]
 def to_html(case: CaseFolder, view: DossierView) -> str:
     env = environment(case.root)
     css = read_template_file(case.root, "dossier.css")
-    return env.get_template("dossier.html").render(v=view, pictures=pictures(view), css=Markup(css))
+    return env.get_template("dossier.html").render(
+        v=view, pictures=pictures(view), css=Markup(css), page_attr=_no_page_attr
+    )
+
+
+def _no_page_attr(_anchor: str) -> Markup:
+    """Whole-document renders number the contents with CSS target-counter()."""
+    return Markup("")
+
+
+def _render_parts_pdf(case: CaseFolder, view: DossierView, options: RenderOptions):  # type: ignore[no-untyped-def]
+    """The PDF as parts laid out in parallel and cached (see :mod:`casefile.render.parallel`)."""
+    from casefile.render.cache import PartCache
+    from casefile.render.parallel import render_parts
+
+    env = environment(case.root)
+    css = read_template_file(case.root, "dossier.css")
+    parts_css = read_template_file(case.root, "parts.css")
+    # A part's first page is not the dossier's: only the cover drops the running footer.
+    rest_css = "@page :first { @bottom-left { content: element(footer); } }"
+    template = env.get_template("part.html")
+    pics = pictures(view)
+
+    def render_part(section: str, **context):  # type: ignore[no-untyped-def]
+        sheet = f"{css}\n{parts_css}" + ("" if section == "toc" else f"\n{rest_css}")
+        return template.render(section=section, pictures=pics, css=Markup(sheet), **context)
+
+    return render_parts(
+        view,
+        render_part=render_part,
+        css=css,
+        case_root=case.root,
+        template_dirs=template_dirs(case.root),
+        jobs=options.jobs,
+        cache=PartCache.for_case(case.root),
+    )
 
 
 def to_json(view: DossierView) -> bytes:
@@ -101,7 +136,12 @@ def render(case: CaseFolder, options: RenderOptions) -> Rendered:
         data = to_json(view)
     elif options.format is Format.html:
         data = to_html(case, view).encode()
+    elif not options.attach_evidence:
+        result = _render_parts_pdf(case, view, options)
+        data, pages, refused = result.pdf, result.pages, result.refused
     else:
+        # PDF/A-3b with attachments: one WeasyPrint document (merging parts with pypdf would
+        # need the PDF/A metadata, output intent and /AF rebuilt by hand), laid out twice.
         from casefile.render.layout import anchor_pages
         from casefile.render.pdf import html_to_pdf, page_count
 

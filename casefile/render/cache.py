@@ -1,0 +1,104 @@
+"""The render cache: laid-out parts of a dossier, under ``<case>/.casefile-cache/render/``.
+
+Derived data only (DESIGN.md, principle 1): every entry can be rebuilt from the case, and
+the folder is safe to delete at any time. An entry is keyed by the SHA-256 of everything
+that decides a part's bytes: the part's full HTML (CSS inlined, pictures as data: URLs),
+the casefile version, the WeasyPrint version and :data:`PIPELINE` (bumped whenever the
+way a part is laid out or recorded changes). Two files per entry, both written with
+:func:`casefile.store.atomic.write_atomic`: ``<key>.pdf`` first, then ``<key>.json`` (page
+count, anchors, links, bookmarks). A reader trusts an entry only if the JSON parses and
+names the SHA-256 of the PDF it sits beside, so a crash between the two writes, a
+truncated file or a stray edit is a miss, never a wrong dossier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from casefile.store.atomic import write_atomic
+
+PIPELINE = "parts-1"
+CACHE_DIR = Path(".casefile-cache") / "render"
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def part_key(html: str) -> str:
+    from casefile import __version__
+
+    h = hashlib.sha256()
+    for item in (PIPELINE, __version__, _version("weasyprint"), _version("pypdf")):
+        h.update(item.encode() + b"\0")
+    h.update(html.encode("utf-8"))
+    return h.hexdigest()
+
+
+class PartCache:
+    """Get and put laid-out parts by key. ``root=None`` is a cache that keeps nothing."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def for_case(cls, case_root: Path) -> PartCache:
+        return cls(case_root / CACHE_DIR)
+
+    def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        if self.root is None:
+            return None
+        try:
+            meta = json.loads((self.root / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = (self.root / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        if not isinstance(meta, dict) or meta.get("pdf_sha256") != hashlib.sha256(pdf).hexdigest():
+            self.misses += 1
+            return None
+        self.hits += 1
+        return meta, pdf
+
+    def put(self, key: str, meta: dict[str, Any], pdf: bytes) -> None:
+        if self.root is None:
+            return
+        try:
+            if not (self.root.parent / ".gitignore").exists():
+                write_atomic(self.root.parent / ".gitignore", "# derived, safe to delete\n*\n")
+            write_atomic(self.root / f"{key}.pdf", pdf)
+            record = {**meta, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
+            write_atomic(self.root / f"{key}.json", json.dumps(record, sort_keys=True))
+        except OSError:
+            # A read-only case folder still renders; it just renders everything.
+            pass
+
+    def prune(self, keep: set[str], max_entries: int) -> None:
+        """Drop the oldest entries not in ``keep`` once there are more than ``max_entries``."""
+        if self.root is None or not self.root.is_dir():
+            return
+        entries = []
+        for path in self.root.glob("*.json"):
+            if path.stem in keep:
+                continue
+            try:
+                entries.append((path.stat().st_mtime_ns, path.stem))
+            except OSError:
+                continue
+        excess = len(entries) + len(keep) - max_entries
+        for _, stem in sorted(entries)[: max(0, excess)]:
+            for suffix in (".json", ".pdf"):
+                try:
+                    os.unlink(self.root / f"{stem}{suffix}")
+                except OSError:
+                    pass

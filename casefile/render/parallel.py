@@ -1,0 +1,446 @@
+"""The dossier PDF in parts: laid out in parallel, cached by content, merged and stamped.
+
+A dossier is a sequence of PARTS, each a full HTML document (``part.html``: the frame of
+``base.html`` around one piece of ``dossier.html``), each starting on a new page as the
+chapters of the whole document do:
+
+    toc (cover + contents) | front (methodology, legal framework, overview)
+    | one part per incident | index (exhibit index) | back (custody, annexes)
+
+Nothing inside a part needs a global page number: "page X of Y" is stamped after the merge
+(:mod:`casefile.render.stamp`), contents numbers and the index's "cited on p. N" are text
+computed from where anchors landed. So:
+
+1. pass A lays out, in any order and in parallel, the toc with placeholder numbers (only
+   its page count matters, so the fingerprint is blanked too and the entry stays cached
+   across edits), front, every incident and back, and the stamp's reference page; each
+   result records its page count and where its anchors, internal links and bookmarks are;
+2. pass B lays out the index with the real cited pages (the offsets are now known);
+3. pass C lays out the toc with the real numbers. If a real toc or index does not have the
+   page count the offsets assumed, the offsets are recomputed and B and C repeat.
+
+The merge is deterministic: parts in order, pages copied with pypdf, then the stamp, the
+internal links rebuilt as link annotations with explicit destinations, the outline rebuilt
+from the recorded bookmarks, metadata from the view, and a file identifier derived from the
+parts' cache keys. ``jobs=1`` runs the same steps in this process, so every ``jobs`` value,
+a cached and a clean render give the same bytes.
+
+Every part is cached by the SHA-256 of its HTML (see :mod:`casefile.render.cache`), so a
+re-render after one edit lays out that incident, the cover and contents, and the index
+only if some cited page moved.
+
+PDF/A-3b with attached evidence (``--attach-evidence``) is not produced here: it takes the
+single-document path in :mod:`casefile.render.dossier`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from casefile.render.cache import PartCache, part_key
+from casefile.render.view import DossierView
+
+PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
+MAX_ROUNDS = 4
+
+
+@dataclass
+class Part:
+    name: str
+    html: str
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        self.key = part_key(self.html)
+
+
+@dataclass
+class LaidOut:
+    """One laid-out part: its PDF and where things are on its pages (CSS px, top-left origin)."""
+
+    pdf: bytes
+    pages: int
+    heights: list[float]
+    anchors: dict[str, list[float]]  # name -> [page, x, y]
+    links: list[list[Any]]  # [page, target anchor, x1, y1, x2, y2]
+    bookmarks: list[list[Any]]  # [page, level, label, x, y]
+    refused: list[str]
+
+    def meta(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        del d["pdf"]
+        return d
+
+    @classmethod
+    def from_cache(cls, meta: dict[str, Any], pdf: bytes) -> LaidOut:
+        fields = {f.name for f in dataclasses.fields(cls)} - {"pdf"}
+        return cls(pdf=pdf, **{k: meta[k] for k in fields})
+
+
+# -- laying out one part (runs in a worker process, or in this one when jobs=1) ---------------
+
+
+def layout_part(html: str, case_root: str, template_dirs: list[str]) -> LaidOut:
+    """Lay out one part with the guarantees of :func:`casefile.render.pdf.html_to_pdf`:
+    sandboxed fetcher, no HTML-declared attachments, frozen font timestamps, no dates."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from casefile.render.fetcher import make_url_fetcher
+    from casefile.render.pdf import _freeze_font_timestamp, _is_font_file, _strip_attachment_links
+    from casefile.store.objects import ObjectStore
+
+    store = ObjectStore(Path(case_root))
+
+    def blob_path(sha: str) -> Path | None:
+        path = store.path(sha)
+        return path if path.is_file() else None
+
+    fetcher = make_url_fetcher(blob_path, [Path(d) for d in template_dirs])
+    document_html = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+    _strip_attachment_links(document_html.etree_element)
+    options: dict[str, Any] = {"stylesheets": [], "pdf_variant": None, "pdf_identifier": False}
+    document = document_html.render(font_config=FontConfiguration(), **options)
+    document.metadata.attachments = []
+    document.metadata.created = None
+    document.metadata.modified = None
+
+    anchors: dict[str, list[float]] = {}
+    links: list[list[Any]] = []
+    bookmarks: list[list[Any]] = []
+    for index, page in enumerate(document.pages):
+        for name, (x, y, _w, _h) in page.anchors.items():
+            anchors.setdefault(name, [index, x, y])
+        for link_type, target, rect, _box in page.links:
+            if link_type == "internal":
+                links.append([index, target, *rect])
+        for level, label, (x, y), _state in page.bookmarks:
+            bookmarks.append([index, level, label, x, y])
+        # Internal links, anchors and bookmarks are rebuilt across parts after the merge.
+        page.links[:] = [link for link in page.links if link[0] == "external"]
+        page.anchors.clear()
+        page.bookmarks[:] = []
+
+    def finisher(_document: Any, pdf: Any) -> None:
+        specs = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Filespec"]
+        if specs:
+            raise RuntimeError(f"a dossier part would embed {len(specs)} files")
+        for obj in pdf.objects:
+            if _is_font_file(obj):
+                obj.stream[0] = _freeze_font_timestamp(obj.stream[0])
+
+    pdf = document.write_pdf(finisher=finisher, **options)
+    return LaidOut(
+        pdf=pdf,
+        pages=len(document.pages),
+        heights=[page.height for page in document.pages],
+        anchors=anchors,
+        links=links,
+        bookmarks=bookmarks,
+        refused=list(fetcher.refused),
+    )
+
+
+# -- running parts: cache, then a process pool -----------------------------------------------
+
+
+class Runner:
+    """Lays out parts: from the cache when it can, else in ``jobs`` processes (or this one)."""
+
+    def __init__(self, case_root: Path, template_dirs: list[Path], jobs: int, cache: PartCache):
+        self.case_root = str(case_root)
+        self.template_dirs = [str(d) for d in template_dirs]
+        self.jobs = max(1, jobs)
+        self.cache = cache
+        self.used: set[str] = set()
+        self._pool: Any = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def _executor(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            import weasyprint  # noqa: F401  (imported once, before the fork, shared)
+
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context(method)
+            )
+        return self._pool
+
+    def run(self, parts: list[Part]) -> dict[str, LaidOut]:
+        done: dict[str, LaidOut] = {}
+        todo: list[Part] = []
+        for part in parts:
+            self.used.add(part.key)
+            hit = self.cache.get(part.key)
+            if hit is not None:
+                done[part.name] = LaidOut.from_cache(*hit)
+            else:
+                todo.append(part)
+        # Longest first: the pool finishes together (a good greedy schedule).
+        todo.sort(key=lambda p: (-len(p.html), p.name))
+        if self.jobs > 1 and len(todo) > 1:
+            pool = self._executor()
+            futures = {
+                p.name: pool.submit(layout_part, p.html, self.case_root, self.template_dirs)
+                for p in todo
+            }
+            results = {name: f.result() for name, f in futures.items()}
+        else:
+            results = {
+                p.name: layout_part(p.html, self.case_root, self.template_dirs) for p in todo
+            }
+        for part in todo:
+            laid = results[part.name]
+            self.cache.put(part.key, laid.meta(), laid.pdf)
+            done[part.name] = laid
+        return done
+
+
+# -- the pipeline -----------------------------------------------------------------------------
+
+
+@dataclass
+class PartsResult:
+    pdf: bytes
+    pages: int
+    refused: list[str]
+    cache_hits: int
+    cache_misses: int
+
+
+def render_parts(
+    view: DossierView,
+    *,
+    render_part: Callable[..., str],
+    css: str,
+    case_root: Path,
+    template_dirs: list[Path],
+    jobs: int,
+    cache: PartCache,
+) -> PartsResult:
+    """``render_part(section, v=..., inc=..., page_attr=...)`` gives a part's HTML."""
+    from casefile.render.stamp import Stamp, reference_html
+
+    def no_pages(_anchor: str) -> Markup:
+        return Markup("")
+
+    def html(section: str, v: DossierView = view, **extra: Any) -> str:
+        extra.setdefault("page_attr", no_pages)
+        return render_part(section, v=v, **extra)
+
+    digits = len(str(max(100, 8 * len(view.incidents))))
+    placeholder = Markup(f' data-page="{"0" * digits}"')
+    blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint))
+
+    order = ["toc", "front", *[inc.anchor for inc in view.incidents], "index", "back"]
+    pass_a = [
+        Part("toc", html("toc", v=blank_view, page_attr=lambda _a: placeholder)),
+        Part("front", html("front")),
+        *[Part(inc.anchor, html("incident", inc=inc)) for inc in view.incidents],
+        Part("back", html("back")),
+        Part("stamp", reference_html(css)),
+    ]
+    with Runner(case_root, template_dirs, jobs, cache) as runner:
+        laid = runner.run(pass_a)
+        stamp = Stamp.from_pdf(laid.pop("stamp").pdf)
+        counts = {name: laid[name].pages for name in order if name in laid}
+        counts["index"] = 0
+        index_part: Part | None = None
+        toc_part: Part | None = None
+        for _round in range(MAX_ROUNDS):
+            offsets = _offsets(order, counts)
+
+            def page_of(anchor: str, offsets: dict[str, int] = offsets) -> int | None:
+                for name in order:
+                    part = laid.get(name)
+                    if part is not None and anchor in part.anchors:
+                        return offsets[name] + int(part.anchors[anchor][0]) + 1
+                return None
+
+            for exhibit in view.exhibits:
+                exhibit.cited_pages = sorted(
+                    {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
+                )
+            index_part = Part("index", html("index"))
+            laid.update(runner.run([index_part]))
+            if laid["index"].pages != counts["index"]:
+                counts["index"] = laid["index"].pages
+                continue  # the custody and annexes entries of the contents moved
+            offsets = _offsets(order, counts)
+
+            def attr(anchor: str, offsets: dict[str, int] = offsets) -> Markup:
+                page = page_of(anchor, offsets)
+                return Markup(' data-page="%d"') % page if page is not None else Markup("")
+
+            toc_part = Part("toc", html("toc", page_attr=attr))
+            laid.update(runner.run([toc_part]))
+            if laid["toc"].pages == counts["toc"]:
+                break
+            counts["toc"] = laid["toc"].pages
+        else:  # pragma: no cover - would need contents whose length oscillates
+            raise RuntimeError("the contents and exhibit index did not settle on a page count")
+        cache.prune(runner.used, max_entries=4 * len(order) + 16)
+        keys = [p.key for p in pass_a if p.name not in ("toc",)] + [index_part.key, toc_part.key]
+
+    pdf = merge(view, [laid[name] for name in order], stamp, keys)
+    refused = sorted({url for name in order for url in laid[name].refused})
+    return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
+
+
+def _offsets(order: list[str], counts: dict[str, int]) -> dict[str, int]:
+    offsets, total = {}, 0
+    for name in order:
+        offsets[name] = total
+        total += counts[name]
+    return offsets
+
+
+# -- merging ----------------------------------------------------------------------------------
+
+
+def merge(view: DossierView, parts: list[LaidOut], stamp: Any, keys: list[str]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        ByteStringObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    from casefile.render import stamp as stamping
+
+    writer = PdfWriter()
+    pages: list[Any] = []
+    starts: list[int] = []
+    heights: list[float] = []
+    for part in parts:
+        starts.append(len(pages))
+        reader = PdfReader(io.BytesIO(part.pdf))
+        for page in reader.pages:
+            pages.append(writer.add_page(page))
+        heights.extend(part.heights)
+    stamping.apply(writer, pages, stamp)
+
+    # Anchors: the first occurrence in document order wins, as in one WeasyPrint document.
+    anchors: dict[str, tuple[int, float, float]] = {}
+    for start, part in zip(starts, parts, strict=True):
+        for name, (page, x, y) in part.anchors.items():
+            anchors.setdefault(name, (start + int(page), x, y))
+
+    def point(page: int, x: float, y: float) -> tuple[float, float]:
+        return x * PX_TO_PT, (heights[page] - y) * PX_TO_PT
+
+    for start, part in zip(starts, parts, strict=True):
+        for page, target, x1, y1, x2, y2 in part.links:
+            dest = anchors.get(target)
+            if dest is None:
+                continue  # as WeasyPrint does: a link to a missing anchor is dropped
+            g = start + int(page)
+            ax, ay = point(g, x1, y1)
+            bx, by = point(g, x2, y2)
+            dx, dy = point(*dest)
+            annotation = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Annot"),
+                    NameObject("/Subtype"): NameObject("/Link"),
+                    NameObject("/Rect"): ArrayObject(
+                        [_num(min(ax, bx)), _num(min(ay, by)), _num(max(ax, bx)), _num(max(ay, by))]
+                    ),
+                    NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
+                    NameObject("/Dest"): ArrayObject(
+                        [
+                            pages[dest[0]].indirect_reference,
+                            NameObject("/XYZ"),
+                            _num(dx),
+                            _num(dy),
+                            NumberObject(0),
+                        ]
+                    ),
+                }
+            )
+            target_page = pages[g]
+            if "/Annots" not in target_page:
+                target_page[NameObject("/Annots")] = ArrayObject()
+            target_page["/Annots"].get_object().append(writer._add_object(annotation))
+
+    _outline(writer, parts, starts, heights)
+    writer._root_object[NameObject("/Lang")] = TextStringObject("en")
+    writer._info = None  # type: ignore[assignment]
+    writer.add_metadata(_metadata(view))
+    digest = hashlib.md5("\n".join(keys).encode(), usedforsecurity=False).digest()
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _num(value: float):  # type: ignore[no-untyped-def]
+    from pypdf.generic import FloatObject
+
+    return FloatObject(round(value, 4))
+
+
+def _outline(writer: Any, parts: list[LaidOut], starts: list[int], heights: list[float]) -> None:
+    from pypdf.generic import Fit
+
+    stack: list[tuple[int, Any]] = []
+    for start, part in zip(starts, parts, strict=True):
+        for page, level, label, x, y in part.bookmarks:
+            g = start + int(page)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            item = writer.add_outline_item(
+                label,
+                g,
+                parent=parent,
+                fit=Fit.xyz(
+                    left=round(x * PX_TO_PT, 4), top=round((heights[g] - y) * PX_TO_PT, 4), zoom=0
+                ),
+            )
+            stack.append((level, item))
+
+
+def _metadata(view: DossierView) -> dict[str, str]:
+    from casefile import __version__
+    from casefile.render.cache import _version
+
+    meta = {
+        "/Title": f"{view.title} ({view.reference})",
+        "/Subject": f"Case dossier, {view.classification}, case fingerprint {view.fingerprint}",
+        "/Keywords": f"{view.reference}, {view.audience}",
+        "/Creator": "casefile",
+        "/Producer": f"casefile {__version__} (WeasyPrint {_version('weasyprint')}, "
+        f"pypdf {_version('pypdf')})",
+    }
+    if view.organisation:
+        meta["/Author"] = view.organisation
+    if view.date:
+        stamp = "D:" + view.date.replace("-", "")[:8].ljust(8, "0") + "000000Z"
+        meta["/CreationDate"] = stamp
+        meta["/ModDate"] = stamp
+    return meta
+
+
+def default_jobs() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
