@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,7 +173,7 @@ def evidence_attachments(case: CaseFolder, view: DossierView) -> list:  # type: 
         if e.withheld:
             continue
         data = case.objects.path(e.sha256).read_bytes()
-        suffix = Path(e.original_name).suffix if e.original_name else ""
+        suffix = mimetypes.guess_extension(e.media_type) or ""
         out.append(
             Attachment(
                 filename=f"{e.id}{suffix}",
