@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from casefile.assess.checklist import Checklist, ChecklistElement, Citation, build_checklist
@@ -46,9 +46,14 @@ def _citations(items: list[Citation]) -> Text:
 
 
 def _element_table(e: ChecklistElement) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid = Table(
+        Column("", style="bold", no_wrap=True, min_width=13),
+        Column("", overflow="fold"),
+        title=Text(f"{e.number}. {e.question} [{e.id}]", style="bold"),
+        title_justify="left",
+        show_header=False,
+        expand=True,
+    )
     grid.add_row(Text("finding"), _finding(e))
     if e.finding is None:
         return grid
@@ -79,17 +84,9 @@ def print_checklist(sheet: Checklist) -> None:
         return
     for c in sheet.criteria:
         console.print()
-        grid = Table(
-            "#",
-            "question",
-            "details",
-            title=Text(f"{c.id}: {c.title}", style="bold"),
-            title_justify="left",
-            show_lines=True,
-        )
+        console.print(Text(f"{c.id}: {c.title}", style="bold underline"))
         for e in c.elements:
-            grid.add_row(Text(str(e.number)), Text(f"{e.question}\n[{e.id}]"), _element_table(e))
-        console.print(grid)
+            console.print(_element_table(e))
         console.print(
             Text.assemble(
                 ("Conclusion: ", "bold"),
