@@ -242,13 +242,16 @@ def render_parts(
     def no_pages(_anchor: str) -> Markup:
         return Markup("")
 
-    def html(section: str, v: DossierView = view, **extra: Any) -> str:
-        extra.setdefault("page_attr", no_pages)
-        return render_part(section, v=v, **extra)
-
     digits = len(str(max(100, 8 * len(view.incidents))))
     placeholder = Markup(f' data-page="{"0" * digits}"')
-    blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint))
+    # The fingerprint and the case date change with every edit, but only the cover prints
+    # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
+    # the view). Every other part gets them blanked so it stays cached across edits.
+    blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint), date="")
+
+    def html(section: str, v: DossierView = blank_view, **extra: Any) -> str:
+        extra.setdefault("page_attr", no_pages)
+        return render_part(section, v=v, **extra)
 
     order = ["toc", "front", *[inc.anchor for inc in view.incidents], "index", "back"]
     pass_a = [
@@ -290,7 +293,7 @@ def render_parts(
                 page = page_of(anchor, offsets)
                 return Markup(' data-page="%d"') % page if page is not None else Markup("")
 
-            toc_part = Part("toc", html("toc", page_attr=attr))
+            toc_part = Part("toc", html("toc", v=view, page_attr=attr))
             laid.update(runner.run([toc_part]))
             if laid["toc"].pages == counts["toc"]:
                 break
@@ -412,7 +415,7 @@ def _outline(writer: Any, parts: list[LaidOut], starts: list[int], heights: list
             parent = stack[-1][1] if stack else None
             item = writer.add_outline_item(
                 label,
-                g,
+                page_number=g,
                 parent=parent,
                 fit=Fit.xyz(
                     left=round(x * PX_TO_PT, 4), top=round((heights[g] - y) * PX_TO_PT, 4), zoom=0
