@@ -373,3 +373,53 @@ def html_text(document: str) -> str:
 
 def json_text(data: bytes) -> str:
     return json.dumps(json.loads(data), ensure_ascii=False)
+
+
+# -- a complete, reviewed case for the content and determinism tests ------------------------
+
+ARABIC = "سمعت صوت انفجار كبير في السوق وركض الناس نحو المسجد"
+ELEMENTS = {
+    "distinction": ["attack", "civilian_object", "no_military_objective", "intent"],
+}
+
+
+def build_content_case(tmp: Path) -> CaseRun:
+    """Two incidents, three exhibits, an Arabic statement (court) and an English one (public);
+    distinction assessed in full for both incidents with citations, every finding approved."""
+    c = init_case(
+        tmp, "--title", "Air strikes on markets", "--reference", "CF-CONTENT-01",
+        "--conflict", "niac", "--standard", "reasonable-grounds",
+    )
+    long_text = "\n\n".join(
+        f"Paragraph {n}: witnesses describe the scene, the craters and the wounded; "
+        "the account is set out at length so that each chapter runs over a page. " * 4
+        for n in range(1, 7)
+    )
+    c.ok("incident", "add", "INC-A", "--title", "Market strike", "--date", "2015-11-29",
+         "--place", "Ariha", "--lat", "35.81", "--lon", "36.61", "--description", long_text)
+    c.ok("incident", "add", "INC-B", "--title", "Hospital strike", "--date", "2015-10-20",
+         "--place", "Sarmin", "--lat", "35.90", "--lon", "36.72", "--description", long_text)
+    c.ok("evidence", "add", str(c.file("market.png", png((200, 40, 40)))), "--incident", "INC-A",
+         "--kind", "photo", "--description", "Market after the strike")
+    c.ok("evidence", "add", str(c.file("report.txt", "field report\n")), "--incident", "INC-A",
+         "--kind", "document", "--description", "Field report")
+    c.ok("evidence", "add", str(c.file("hospital.png", png((40, 40, 200)))), "--incident",
+         "INC-B", "--kind", "photo", "--description", "Hospital entrance")
+    c.ok("witness", "add", "W-001", "--incident", "INC-A",
+         "--statement", str(c.file("w1.md", ARABIC + "\n")), "--pseudonym", "Trader",
+         "--language", "ar", "--consent", "court")
+    c.ok("witness", "add", "W-002", "--incident", "INC-B",
+         "--statement", str(c.file("w2.md", "The hospital was hit twice.\n")),
+         "--pseudonym", "Nurse", "--consent", "public,court")
+    cites = {
+        "INC-A": {"attack": "E-0001,W-001", "civilian_object": "E-0001,E-0002",
+                  "no_military_objective": "E-0002", "intent": "W-001"},
+        "INC-B": {"attack": "E-0003,W-002", "civilian_object": "E-0003",
+                  "no_military_objective": "W-002", "intent": "E-0003"},
+    }
+    for incident, elements in cites.items():
+        for element, evidence in elements.items():
+            c.ok("assess", "set", incident, "distinction", element, "--finding", "established",
+                 "--evidence", evidence, "--reasoning", f"Reasoning for {element}.")
+        c.ok("review", incident, "distinction", "--approve", actor="bob")
+    return c
