@@ -1,0 +1,187 @@
+"""Render figures for issue 5: parts in parallel and from the cache vs plain WeasyPrint.
+
+    python benchmarks/render.py [--case /tmp/casefile-render-bench] [--incidents 60]
+
+Builds (once) a case whose public dossier has 300+ pages, then prints, each measured in a
+fresh process (wall seconds; peak RSS of the process and of its worker processes):
+
+* plain WeasyPrint: one process, ``weasyprint.HTML(string=html).write_pdf()`` on the
+  self-contained HTML that ``casefile render --format html`` writes for the same dossier;
+* ``casefile`` render, ``--jobs 1`` and ``--jobs 2``, each with the part cache deleted;
+* a re-render with ``--jobs 2`` after one incident's description changed (warm cache);
+* ``casefile --help`` and ``casefile incident list``, and whether they import WeasyPrint.
+
+No asserts: the figures and ratios are printed for benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+CASEFILE = str(Path(PY).parent / "casefile")
+
+PLAIN = """
+import json, resource, sys, time
+import weasyprint
+html = open(sys.argv[1], encoding="utf-8").read()
+t = time.perf_counter()
+pdf = weasyprint.HTML(string=html).write_pdf()
+seconds = time.perf_counter() - t
+open(sys.argv[2], "wb").write(pdf)
+print(json.dumps({"seconds": seconds,
+    "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "rss_children": 0}))
+"""
+
+CASEFILE_RENDER = """
+import json, resource, sys, time
+from pathlib import Path
+from casefile.model.case import Audience
+from casefile.render.dossier import render
+from casefile.render.options import RenderOptions
+from casefile.store.case import CaseFolder
+case = CaseFolder.open(Path(sys.argv[1]))
+t = time.perf_counter()
+result = render(case, RenderOptions(Audience.public, jobs=int(sys.argv[2])))
+seconds = time.perf_counter() - t
+Path(sys.argv[3]).write_bytes(result.data)
+print(json.dumps({"seconds": seconds, "pages": result.pages,
+    "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def run_py(code: str, *args: str) -> dict:
+    out = subprocess.run([PY, "-c", code, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def wall(cmd: list[str], runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def imports_weasyprint(args: list[str]) -> bool:
+    code = (
+        "import sys\nfrom casefile.cli.app import main\nsys.argv=['casefile',*sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('WEASYPRINT' if 'weasyprint' in sys.modules else 'NO')"
+    )
+    out = subprocess.run([PY, "-c", code, *args], capture_output=True, text=True).stdout
+    return "WEASYPRINT" in out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--case", type=Path, default=Path("/tmp/casefile-render-bench"))
+    ap.add_argument("--incidents", type=int, default=60)
+    ap.add_argument("--out", type=Path, default=Path("/tmp/casefile-render-bench-out"))
+    args = ap.parse_args()
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    if not (args.case / "case.yaml").exists():
+        t = time.perf_counter()
+        generate.make_case(
+            args.case,
+            incidents=args.incidents,
+            exhibits=3,
+            statements=1,
+            paragraphs=4,
+            criteria=("distinction", "proportionality"),
+        )
+        print(f"generated {args.case} in {time.perf_counter() - t:.0f} s")
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    cache = args.case / ".casefile-cache"
+    html = out / "dossier.html"
+    subprocess.run(
+        [
+            CASEFILE,
+            "--case",
+            str(args.case),
+            "render",
+            "--format",
+            "html",
+            "--audience",
+            "public",
+            "-o",
+            str(html),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    print(f"machine: {os.cpu_count()} cores, {_cpu_model()}; load {os.getloadavg()[0]:.1f}")
+
+    plain = run_py(PLAIN, str(html), str(out / "plain.pdf"))
+    shutil.rmtree(cache, ignore_errors=True)
+    one = run_py(CASEFILE_RENDER, str(args.case), "1", str(out / "jobs1.pdf"))
+    shutil.rmtree(cache, ignore_errors=True)
+    two = run_py(CASEFILE_RENDER, str(args.case), "2", str(out / "jobs2.pdf"))
+    generate.edit_description(
+        generate.CaseFolder.open(args.case.resolve()),
+        generate.incident_id(args.incidents // 2),
+        f"Edited for the benchmark at {time.time()}.",
+    )
+    inc = run_py(CASEFILE_RENDER, str(args.case), "2", str(out / "incremental.pdf"))
+    same = (out / "jobs1.pdf").read_bytes() == (out / "jobs2.pdf").read_bytes()
+
+    from pypdf import PdfReader
+
+    plain_pages = len(PdfReader(out / "plain.pdf").pages)
+    help_s = wall([CASEFILE, "--help"])
+    list_s = wall([CASEFILE, "--case", str(args.case), "incident", "list"])
+    rows = [
+        ("plain WeasyPrint, 1 process", plain, plain_pages, 1.0, None),
+        ("casefile --jobs 1, clean", one, one["pages"], one["seconds"] / plain["seconds"], None),
+        ("casefile --jobs 2, clean", two, two["pages"], two["seconds"] / plain["seconds"], 0.55),
+        ("re-render, 1 incident edited", inc, inc["pages"], inc["seconds"] / two["seconds"], 0.10),
+    ]
+    print(
+        f"{'measure':32} {'pages':>5} {'seconds':>8} {'ratio':>6} {'target':>6} "
+        f"{'RSS MB':>7} {'workers MB':>10}"
+    )
+    for name, r, pages, ratio, target in rows:
+        goal = f"{target:.2f}" if target else "-"
+        print(
+            f"{name:32} {pages:>5} {r['seconds']:8.2f} {ratio:6.3f} {goal:>6} "
+            f"{r['rss_self']:7.0f} {r['rss_children']:10.0f}"
+        )
+    print("(ratios: jobs runs to plain WeasyPrint; re-render to the --jobs 2 clean render)")
+    print(f"re-render / plain WeasyPrint: {inc['seconds'] / plain['seconds']:.3f}")
+    print(f"--jobs 1 and --jobs 2 outputs byte-identical: {same}")
+    print(
+        f"casefile --help: {help_s:.3f} s (target 0.3), imports WeasyPrint: "
+        f"{imports_weasyprint(['--help'])}"
+    )
+    print(
+        f"casefile incident list: {list_s:.3f} s, imports WeasyPrint: "
+        f"{imports_weasyprint(['--case', str(args.case), 'incident', 'list'])}"
+    )
+
+
+def _cpu_model() -> str:
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()

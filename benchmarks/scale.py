@@ -1,0 +1,63 @@
+"""Large-case figures: `evidence list --json` and `check` on 1,000 incidents, 100,000 exhibits
+and 5,000 statements. Prints seconds and peak RSS of each command; no asserts.
+
+    python benchmarks/scale.py [--case /tmp/casefile-scale] [--exhibits 100000]
+
+The case is generated once (benchmarks/generate.py, fast path) and reused if it exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASEFILE = Path(sys.executable).parent / "casefile"
+
+
+def timed(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one command (its own process)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--case", type=Path, default=Path("/tmp/casefile-scale"))
+    ap.add_argument("--incidents", type=int, default=1000)
+    ap.add_argument("--exhibits", type=int, default=100_000)
+    ap.add_argument("--statements", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=2)
+    args = ap.parse_args()
+    if not (args.case / "case.yaml").exists():
+        sys.path.insert(0, str(HERE))
+        from generate import make_scale_case
+
+        t = time.perf_counter()
+        make_scale_case(
+            args.case, incidents=args.incidents, exhibits=args.exhibits, statements=args.statements
+        )
+        print(f"generated {args.case} in {time.perf_counter() - t:.0f} s")
+    base = [str(CASEFILE), "--case", str(args.case)]
+    rows = [
+        ("evidence list --json", [*base, "evidence", "list", "--json"], 5.0),
+        ("check", [*base, "check"], 10.0),
+        ("incident list --json", [*base, "incident", "list", "--json"], None),
+    ]
+    print(f"{'command':24} {'run':>3} {'seconds':>8} {'target':>7} {'peak MB':>8} {'exit':>4}")
+    for name, cmd, target in rows:
+        for run in range(1, args.runs + 1):
+            seconds, rss, code = timed(cmd)
+            goal = f"{target:.0f}" if target else "-"
+            print(f"{name:24} {run:>3} {seconds:8.2f} {goal:>7} {rss:8.0f} {code:>4}")
+
+
+if __name__ == "__main__":
+    main()
