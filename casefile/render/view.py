@@ -330,11 +330,14 @@ def build_view(
         s.meta.id: s for s in snap.statements if statement_visible(s.meta.consent, audience)
     }
 
+    cited_exhibits: set[str] = set()
+
     def cite(ref: str, where: str, counter: dict[str, int]) -> CitationView:
         counter[ref] = counter.get(ref, 0) + 1
         cite_id = f"cite-{where}-{ref}-{counter[ref]}"
         if ref in exhibits:
             ex = exhibits[ref]
+            cited_exhibits.add(ref)
             if not ex.withheld:
                 ex.cite_ids.append(cite_id)
             label = f"{ref} ({ex.kind}, withheld)" if ex.withheld else ref
@@ -343,12 +346,18 @@ def build_view(
             return CitationView(ref, f"#statement-{ref}", cite_id, ref, False)
         return CitationView(ref, "", cite_id, f"{ref} (statement withheld)", True)
 
+    # Who assessed and reviewed: named for court and internal, not for the public (as the
+    # custody summary, see _public_custody).
+    public_actors = audience is not Audience.public
     criteria_used: list[str] = []
     incidents: list[IncidentView] = []
     any_unreviewed = False
+    any_unassessed = False
     standard = case.standard_of_proof
     for number, inc in enumerate(sorted(chosen, key=lambda i: (i.date, i.id)), start=1):
         assessment = snap.assessments.get(inc.id)
+        if assessment is None or not any(c in snap.library for c in assessment.criteria):
+            any_unassessed = True
         views: list[AssessmentView] = []
         counter: dict[str, int] = {}
         for cid, cassess in assessment.criteria.items() if assessment else []:
@@ -376,12 +385,15 @@ def build_view(
                             cite(r, inc.id, counter) for r in (f.contradicting if f else [])
                         ],
                         confidence=f.confidence if f else None,
-                        set_by=f.set_by if f else None,
+                        set_by=f.set_by if f and public_actors else None,
                         set_at=f.set_at[:10] if f else None,
                         review_status=f.review_status if f else "not assessed",
                         reviews=[
                             ReviewView(
-                                r.reviewer, r.verdict.value, red.text(r.comment), r.time[:10]
+                                r.reviewer if public_actors else "",
+                                r.verdict.value,
+                                red.text(r.comment),
+                                r.time[:10],
                             )
                             for r in (f.reviews if f else [])
                         ],
@@ -451,13 +463,17 @@ def build_view(
     ordered = [c for c in snap.library if c in criteria_used]
     criteria = [_criterion_view(snap.library[c], case) for c in ordered]
     matrix = [(iv, [_matrix_cell(iv, c) for c in ordered]) for iv in incidents]
-    cited = {e for iv in incidents for e in (x.id for x in iv.exhibits)}
+    # The index lists every exhibit of the chosen incidents and every exhibit they cite (a
+    # citation must lead somewhere, also under --incident or when linked to another incident).
+    cited = {e for iv in incidents for e in (x.id for x in iv.exhibits)} | cited_exhibits
     shown_exhibits = [exhibits[e.id] for e in snap.exhibits if e.id in cited]
     reasons = []
     if draft:
         reasons.append("marked as a draft")
     if any_unreviewed:
         reasons.append("not every element has been reviewed and approved")
+    if any_unassessed:
+        reasons.append("not every incident has been assessed")
     return DossierView(
         audience=audience.value,
         classification=CLASSIFICATION[audience],
@@ -566,6 +582,7 @@ def _statement_view(
         language=m.language,
         direction="rtl" if lang in RTL_LANGUAGES else "ltr",
         interviewed_on=m.interviewed_on.isoformat() if m.interviewed_on else "date not recorded",
-        protective_measures=red.text(m.protective_measures),
+        # How a witness is protected is for those who must respect it, not for the public.
+        protective_measures="" if audience is Audience.public else red.text(m.protective_measures),
         body=red.markdown(s.body),
     )

@@ -125,7 +125,10 @@ RESTRICTED = [
     "CANARY-RESTRICTED-BYTES",
 ]
 
-ALL_CANARIES = [ALPHA, BRAVO, GAMMA, *SPANS, *UNCONSENTED, *RESTRICTED]
+REVIEWER = "CANARY-ACTOR-REVIEWER"  # a researcher: named for court and internal only
+PROTECTION = "CANARY-PROTECTION"  # W-002's protective measures: not for the public
+
+ALL_CANARIES = [ALPHA, BRAVO, GAMMA, *SPANS, *UNCONSENTED, *RESTRICTED, REVIEWER, PROTECTION]
 
 # What each audience must not see (DESIGN.md, Audiences).
 FORBIDDEN = {
@@ -136,7 +139,7 @@ FORBIDDEN = {
 # What each audience must see: the test would otherwise pass on an empty dossier.
 REQUIRED = {
     "public": [],
-    "court": [BRAVO, *SPANS, *RESTRICTED],
+    "court": [BRAVO, *SPANS, *RESTRICTED, REVIEWER, PROTECTION],
     "internal": ALL_CANARIES,
 }
 # Canaries in the PDF text layer: bytes and names live only in attachments / the index.
@@ -162,13 +165,23 @@ def build_canary_case(tmp: Path) -> CaseRun:
         f"The survivor {ALPHA} was there (name typed by mistake).\n"
     )
     c.ok(
-        "incident", "add", "INC-1",
-        "--title", "Market strike at [[CANARY-SPAN-INCTITLE]]",
-        "--date", "2015-11-29",
-        "--place", "Ariha, near [[CANARY-SPAN-PLACE]]",
-        "--lat", "35.81", "--lon", "36.61",
-        "--perpetrator", "Unknown air force",
-        "--description", description,
+        "incident",
+        "add",
+        "INC-1",
+        "--title",
+        "Market strike at [[CANARY-SPAN-INCTITLE]]",
+        "--date",
+        "2015-11-29",
+        "--place",
+        "Ariha, near [[CANARY-SPAN-PLACE]]",
+        "--lat",
+        "35.81",
+        "--lon",
+        "36.61",
+        "--perpetrator",
+        "Unknown air force",
+        "--description",
+        description,
     )
     c.edit_yaml(
         "incidents/INC-1.yaml",
@@ -182,56 +195,138 @@ def build_canary_case(tmp: Path) -> CaseRun:
     c.ok("check")  # records the hand edit
     # E-0001: a visible photo; E-0002: restricted text file; E-0003: restricted photo.
     c.ok(
-        "evidence", "add", str(c.file("market.png", png((200, 20, 20)))),
-        "--incident", "INC-1", "--kind", "photo",
-        "--description", "Stalls after the strike, by [[CANARY-SPAN-EXHIBIT]]",
-        "--source", "Local activist",
-        "--reliability", "B", "--credibility", "2",
+        "evidence",
+        "add",
+        str(c.file("market.png", png((200, 20, 20)))),
+        "--incident",
+        "INC-1",
+        "--kind",
+        "photo",
+        "--description",
+        "Stalls after the strike, by [[CANARY-SPAN-EXHIBIT]]",
+        "--source",
+        "Local activist",
+        "--reliability",
+        "B",
+        "--credibility",
+        "2",
     )
     c.ok(
-        "evidence", "add", str(c.file("CANARY-RESTRICTED-NAME.txt", "notes CANARY-RESTRICTED-BYTES\n")),
-        "--incident", "INC-1", "--kind", "document", "--restricted",
-        "--description", "Source notes CANARY-RESTRICTED-DESC",
-        "--source", "CANARY-RESTRICTED-SOURCE",
-        "--url", "https://example.org/CANARY-RESTRICTED-URL",
+        "evidence",
+        "add",
+        str(c.file("CANARY-RESTRICTED-NAME.txt", "notes CANARY-RESTRICTED-BYTES\n")),
+        "--incident",
+        "INC-1",
+        "--kind",
+        "document",
+        "--restricted",
+        "--description",
+        "Source notes CANARY-RESTRICTED-DESC",
+        "--source",
+        "CANARY-RESTRICTED-SOURCE",
+        "--url",
+        "https://example.org/CANARY-RESTRICTED-URL",
     )
     c.ok(
-        "evidence", "add",
-        str(c.file("CANARY-RESTRICTED-NAME-2.png", png((20, 20, 200), {"Comment": "CANARY-RESTRICTED-BYTES"}))),
-        "--incident", "INC-1", "--kind", "photo", "--restricted",
-        "--description", "Face of a witness CANARY-RESTRICTED-DESC",
+        "evidence",
+        "add",
+        str(
+            c.file(
+                "CANARY-RESTRICTED-NAME-2.png",
+                png((20, 20, 200), {"Comment": "CANARY-RESTRICTED-BYTES"}),
+            )
+        ),
+        "--incident",
+        "INC-1",
+        "--kind",
+        "photo",
+        "--restricted",
+        "--description",
+        "Face of a witness CANARY-RESTRICTED-DESC",
     )
     statements = [
-        ("W-001", "Shopkeeper", ALPHA, "public,court", "I sold bread when [[CANARY-SPAN-STMT]] fell. "
-         f"My neighbour {GAMMA_NAME} ran.\n", "Shop owner at [[CANARY-SPAN-ROLE]]"),
-        ("W-002", "Medic", BRAVO, "public,court,court-identity", "We treated forty people.\n", "medic"),
-        ("W-003", "CANARY-UNCONSENTED-PSEUDO", GAMMA_NAME, "internal",
-         "Only for us: CANARY-UNCONSENTED-BODY.\n", "farmer"),
+        (
+            "W-001",
+            "Shopkeeper",
+            ALPHA,
+            "public,court",
+            f"I sold bread when [[CANARY-SPAN-STMT]] fell. My neighbour {GAMMA_NAME} ran.\n",
+            "Shop owner at [[CANARY-SPAN-ROLE]]",
+        ),
+        (
+            "W-002",
+            "Medic",
+            BRAVO,
+            "public,court,court-identity",
+            "We treated forty people.\n",
+            "medic",
+        ),
+        (
+            "W-003",
+            "CANARY-UNCONSENTED-PSEUDO",
+            GAMMA_NAME,
+            "internal",
+            "Only for us: CANARY-UNCONSENTED-BODY.\n",
+            "farmer",
+        ),
     ]
     for sid, pseudonym, name, consent, body, role in statements:
         c.ok(
-            "witness", "add", sid, "--incident", "INC-1",
-            "--statement", str(c.file(f"{sid}.md", body)),
-            "--pseudonym", pseudonym, "--name", name, "--role", role, "--consent", consent,
+            "witness",
+            "add",
+            sid,
+            "--incident",
+            "INC-1",
+            "--statement",
+            str(c.file(f"{sid}.md", body)),
+            "--pseudonym",
+            pseudonym,
+            "--name",
+            name,
+            "--role",
+            role,
+            "--consent",
+            consent,
         )
     c.ok(
-        "assess", "set", "INC-1", "distinction", "attack",
-        "--finding", "established",
-        "--evidence", "E-0001,E-0002,W-001,W-003",
+        "assess",
+        "set",
+        "INC-1",
+        "distinction",
+        "attack",
+        "--finding",
+        "established",
+        "--evidence",
+        "E-0001,E-0002,W-001,W-003",
         "--reasoning",
         "Three impacts [[CANARY-SPAN-REASON]]; confirmed by "
-        f"{ALPHA.lower()} and by\n{GAMMA_NAME.replace(' ', chr(10) + '   ')}; {BRAVO} treated them.",
+        f"{ALPHA.lower()} and by\n{GAMMA_NAME.replace(' ', chr(10) + '   ')}; "
+        f"{BRAVO} treated them.",
     )
     c.ok(
-        "assess", "set", "INC-1", "distinction", "civilian_object",
-        "--finding", "established", "--evidence", "E-0001,E-0003",
-        "--reasoning", "A market.",
+        "assess",
+        "set",
+        "INC-1",
+        "distinction",
+        "civilian_object",
+        "--finding",
+        "established",
+        "--evidence",
+        "E-0001,E-0003",
+        "--reasoning",
+        "A market.",
     )
     c.ok(
-        "review", "INC-1", "distinction", "attack", "--challenge",
-        "--comment", f"Ask [[CANARY-SPAN-REVIEW]] again; {ALPHA} is unsure.",
-        actor="bob",
+        "review",
+        "INC-1",
+        "distinction",
+        "attack",
+        "--challenge",
+        "--comment",
+        f"Ask [[CANARY-SPAN-REVIEW]] again; {ALPHA} is unsure.",
+        actor=REVIEWER,
     )
+    c.ok("witness", "edit", "W-002", "--protective-measures", f"{PROTECTION}: voice altered")
     return c
 
 
@@ -248,7 +343,10 @@ def all_objects(reader: PdfReader) -> Iterator[tuple[Any, bytes]]:
         obj = reader.get_object(IndirectObject(number, generation, reader))
         if isinstance(obj, StreamObject):
             data = obj.get_data()
-            yield obj, data + b"\n" + repr({k: v for k, v in obj.items()}).encode("utf-8", "replace")
+            yield (
+                obj,
+                data + b"\n" + repr({k: v for k, v in obj.items()}).encode("utf-8", "replace"),
+            )
         else:
             yield obj, repr(obj).encode("utf-8", "replace")
 
@@ -387,39 +485,144 @@ def build_content_case(tmp: Path) -> CaseRun:
     """Two incidents, three exhibits, an Arabic statement (court) and an English one (public);
     distinction assessed in full for both incidents with citations, every finding approved."""
     c = init_case(
-        tmp, "--title", "Air strikes on markets", "--reference", "CF-CONTENT-01",
-        "--conflict", "niac", "--standard", "reasonable-grounds",
+        tmp,
+        "--title",
+        "Air strikes on markets",
+        "--reference",
+        "CF-CONTENT-01",
+        "--conflict",
+        "niac",
+        "--standard",
+        "reasonable-grounds",
     )
     long_text = "\n\n".join(
         f"Paragraph {n}: witnesses describe the scene, the craters and the wounded; "
         "the account is set out at length so that each chapter runs over a page. " * 4
         for n in range(1, 7)
     )
-    c.ok("incident", "add", "INC-A", "--title", "Market strike", "--date", "2015-11-29",
-         "--place", "Ariha", "--lat", "35.81", "--lon", "36.61", "--description", long_text)
-    c.ok("incident", "add", "INC-B", "--title", "Hospital strike", "--date", "2015-10-20",
-         "--place", "Sarmin", "--lat", "35.90", "--lon", "36.72", "--description", long_text)
-    c.ok("evidence", "add", str(c.file("market.png", png((200, 40, 40)))), "--incident", "INC-A",
-         "--kind", "photo", "--description", "Market after the strike")
-    c.ok("evidence", "add", str(c.file("report.txt", "field report\n")), "--incident", "INC-A",
-         "--kind", "document", "--description", "Field report")
-    c.ok("evidence", "add", str(c.file("hospital.png", png((40, 40, 200)))), "--incident",
-         "INC-B", "--kind", "photo", "--description", "Hospital entrance")
-    c.ok("witness", "add", "W-001", "--incident", "INC-A",
-         "--statement", str(c.file("w1.md", ARABIC + "\n")), "--pseudonym", "Trader",
-         "--language", "ar", "--consent", "court")
-    c.ok("witness", "add", "W-002", "--incident", "INC-B",
-         "--statement", str(c.file("w2.md", "The hospital was hit twice.\n")),
-         "--pseudonym", "Nurse", "--consent", "public,court")
+    c.ok(
+        "incident",
+        "add",
+        "INC-A",
+        "--title",
+        "Market strike",
+        "--date",
+        "2015-11-29",
+        "--place",
+        "Ariha",
+        "--lat",
+        "35.81",
+        "--lon",
+        "36.61",
+        "--description",
+        long_text,
+    )
+    c.ok(
+        "incident",
+        "add",
+        "INC-B",
+        "--title",
+        "Hospital strike",
+        "--date",
+        "2015-10-20",
+        "--place",
+        "Sarmin",
+        "--lat",
+        "35.90",
+        "--lon",
+        "36.72",
+        "--description",
+        long_text,
+    )
+    c.ok(
+        "evidence",
+        "add",
+        str(c.file("market.png", png((200, 40, 40)))),
+        "--incident",
+        "INC-A",
+        "--kind",
+        "photo",
+        "--description",
+        "Market after the strike",
+    )
+    c.ok(
+        "evidence",
+        "add",
+        str(c.file("report.txt", "field report\n")),
+        "--incident",
+        "INC-A",
+        "--kind",
+        "document",
+        "--description",
+        "Field report",
+    )
+    c.ok(
+        "evidence",
+        "add",
+        str(c.file("hospital.png", png((40, 40, 200)))),
+        "--incident",
+        "INC-B",
+        "--kind",
+        "photo",
+        "--description",
+        "Hospital entrance",
+    )
+    c.ok(
+        "witness",
+        "add",
+        "W-001",
+        "--incident",
+        "INC-A",
+        "--statement",
+        str(c.file("w1.md", ARABIC + "\n")),
+        "--pseudonym",
+        "Trader",
+        "--language",
+        "ar",
+        "--consent",
+        "court",
+    )
+    c.ok(
+        "witness",
+        "add",
+        "W-002",
+        "--incident",
+        "INC-B",
+        "--statement",
+        str(c.file("w2.md", "The hospital was hit twice.\n")),
+        "--pseudonym",
+        "Nurse",
+        "--consent",
+        "public,court",
+    )
     cites = {
-        "INC-A": {"attack": "E-0001,W-001", "civilian_object": "E-0001,E-0002",
-                  "no_military_objective": "E-0002", "intent": "W-001"},
-        "INC-B": {"attack": "E-0003,W-002", "civilian_object": "E-0003",
-                  "no_military_objective": "W-002", "intent": "E-0003"},
+        "INC-A": {
+            "attack": "E-0001,W-001",
+            "civilian_object": "E-0001,E-0002",
+            "no_military_objective": "E-0002",
+            "intent": "W-001",
+        },
+        "INC-B": {
+            "attack": "E-0003,W-002",
+            "civilian_object": "E-0003",
+            "no_military_objective": "W-002",
+            "intent": "E-0003",
+        },
     }
     for incident, elements in cites.items():
         for element, evidence in elements.items():
-            c.ok("assess", "set", incident, "distinction", element, "--finding", "established",
-                 "--evidence", evidence, "--reasoning", f"Reasoning for {element}.")
+            c.ok(
+                "assess",
+                "set",
+                incident,
+                "distinction",
+                element,
+                "--finding",
+                "established",
+                "--evidence",
+                evidence,
+                "--reasoning",
+                f"Reasoning for {element}.",
+            )
         c.ok("review", incident, "distinction", "--approve", actor="bob")
     return c

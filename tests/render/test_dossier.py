@@ -176,11 +176,41 @@ def test_changing_a_record_changes_the_cover_fingerprint(
 
 def test_unreviewed_element_marks_every_page_draft(changed: CaseRun) -> None:
     changed.ok(
-        "assess", "set", "INC-B", "distinction", "intent", "--finding", "insufficient",
-        "--evidence", "E-0003", "--reasoning", "Changed after review.",
+        "assess",
+        "set",
+        "INC-B",
+        "distinction",
+        "intent",
+        "--finding",
+        "insufficient",
+        "--evidence",
+        "E-0003",
+        "--reasoning",
+        "Changed after review.",
     )
     draft = pages_text(changed.render("court", "pdf").data)
     assert [i for i, t in enumerate(draft, start=1) if "DRAFT" not in _squash(t)] == []
     assert "not every element has been reviewed" in _squash(draft[0]) or found_in_text(
         draft[0], "not every element has been reviewed"
     )
+
+
+def test_exhibit_cited_from_another_incident_is_in_the_index(changed: CaseRun) -> None:
+    """A citation leads somewhere, also under --incident: E-0003 belongs to INC-B."""
+    changed.ok(
+        "assess", "set", "INC-A", "distinction", "attack", "--finding", "established",
+        "--evidence", "E-0001,E-0003,W-001",
+    )  # fmt: skip
+    html = changed.render("court", "html", incidents=["INC-A"]).data.decode()
+    assert 'href="#exhibit-E-0003"' in html
+    assert 'id="exhibit-E-0003"' in html
+    assert "Hospital strike" not in html  # INC-B itself stays out
+
+
+def test_unassessed_incident_makes_a_draft(changed: CaseRun) -> None:
+    changed.ok("incident", "add", "INC-C", "--title", "Bakery strike", "--date", "2015-12-01")
+    html = changed.render("court", "html").data.decode()
+    assert 'class="draft-mark"' in html
+    assert "not every incident has been assessed" in html
+    only_reviewed = changed.render("court", "html", incidents=["INC-A", "INC-B"]).data.decode()
+    assert 'class="draft-mark"' not in only_reviewed

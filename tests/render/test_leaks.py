@@ -37,15 +37,25 @@ def canary_case(tmp_path_factory: pytest.TempPathFactory) -> CaseRun:
     return build_canary_case(tmp_path_factory.mktemp("canary"))
 
 
-@pytest.fixture(scope="module")
-def pdfs(canary_case: CaseRun) -> dict[str, bytes]:
-    """One PDF per audience, with the evidence attached (the widest output there is)."""
-    return {a: canary_case.render(a, "pdf", attach_evidence=True).data for a in AUDIENCES}
+# Two PDF pipelines: with --attach-evidence one PDF/A-3b document; without, parts laid out
+# apart and merged (links, outline and page numbers rebuilt). Both are searched.
+PIPELINES = ["attached", "parts"]
 
 
 @pytest.fixture(scope="module")
-def channels(pdfs: dict[str, bytes]) -> dict[str, Channels]:
-    return {a: pdf_channels(data) for a, data in pdfs.items()}
+def all_channels(canary_case: CaseRun) -> dict[tuple[str, str], Channels]:
+    out = {}
+    for a in AUDIENCES:
+        for pipeline in PIPELINES:
+            data = canary_case.render(a, "pdf", attach_evidence=pipeline == "attached").data
+            out[(a, pipeline)] = pdf_channels(data)
+    return out
+
+
+@pytest.fixture(scope="module")
+def channels(all_channels: dict[tuple[str, str], Channels]) -> dict[str, Channels]:
+    """The PDFs with the evidence attached (the widest output there is)."""
+    return {a: all_channels[(a, "attached")] for a in AUDIENCES}
 
 
 @pytest.fixture(scope="module")
@@ -57,36 +67,44 @@ def others(canary_case: CaseRun) -> dict[tuple[str, str], str]:
     return out
 
 
+@pytest.mark.parametrize("pipeline", PIPELINES)
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_pdf_holds_nothing_the_audience_must_not_see(
-    channels: dict[str, Channels], audience: str
+    all_channels: dict[tuple[str, str], Channels], audience: str, pipeline: str
 ) -> None:
-    found = {c: leaks(channels[audience], c) for c in FORBIDDEN[audience]}
+    found = {c: leaks(all_channels[(audience, pipeline)], c) for c in FORBIDDEN[audience]}
     assert {c: where for c, where in found.items() if where} == {}
 
 
+@pytest.mark.parametrize("pipeline", PIPELINES)
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_pdf_shows_what_the_audience_may_see(
-    channels: dict[str, Channels], audience: str
+    all_channels: dict[tuple[str, str], Channels], audience: str, pipeline: str
 ) -> None:
     """The search finds the canaries where they belong, so a clean result above means something."""
-    ch = channels[audience]
-    missing = [c for c in REQUIRED[audience] if not leaks(ch, c)]
-    assert missing == []
-    in_text = [c for c in REQUIRED[audience] if c not in NOT_IN_TEXT]
-    not_in_text = [c for c in in_text if not found_in_text(ch.text["pdftotext"], c)]
-    assert not_in_text == []
+    ch = all_channels[(audience, pipeline)]
+    required = REQUIRED[audience]
+    if pipeline == "parts":  # no attachments: evidence bytes are nowhere
+        required = [c for c in required if c != "CANARY-RESTRICTED-BYTES"]
+    assert [c for c in required if not leaks(ch, c)] == []
+    in_text = [c for c in required if c not in NOT_IN_TEXT]
+    assert [c for c in in_text if not found_in_text(ch.text["pdftotext"], c)] == []
 
 
-def test_internal_pdf_channels_see_canaries(channels: dict[str, Channels]) -> None:
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_internal_pdf_channels_see_canaries(
+    all_channels: dict[tuple[str, str], Channels], pipeline: str
+) -> None:
     """Each channel the leak test relies on can see a canary when one is there."""
-    ch = channels["internal"]
-    assert leaks(ch, "CANARY-SPAN-TITLE")  # sanity
+    ch = all_channels[("internal", pipeline)]
     assert "metadata" in leaks(ch, "CANARY-SPAN-TITLE")  # /Title
     assert "metadata" in leaks(ch, "CANARY-SPAN-ORG")  # /Author
     assert "outline" in leaks(ch, "CANARY-SPAN-INCTITLE")  # bookmark of the chapter
     assert "links" in leaks(ch, "CANARY-SPAN-LINK")  # URI of a Markdown link
-    assert any(w.startswith("attachment-") for w in leaks(ch, "CANARY-RESTRICTED-BYTES"))
+    if pipeline == "attached":
+        assert any(w.startswith("attachment-") for w in leaks(ch, "CANARY-RESTRICTED-BYTES"))
+    else:
+        assert ch.attachments == {}
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
