@@ -204,6 +204,11 @@ def set_finding(
     return SetResult(incident_id, criterion_id, element_id, new, True, len(cleared))
 
 
+def _same_person(a: str, b: str) -> bool:
+    """Actor names come from flags, env or git config; 'Alice ' and 'alice' are one person."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _keep(current: Finding | None, name: str, default: Any) -> Any:
     return default if current is None else getattr(current, name)
 
@@ -246,7 +251,7 @@ def review(
                     f"{incident_id}/{criterion_id} has no assessed element to review"
                 )
         if verdict is Verdict.approve:
-            own = [e for e in targets if findings[e].set_by == actor]
+            own = [e for e in targets if _same_person(findings[e].set_by, actor)]
             if own:
                 raise UserInputError(
                     f"four-eyes rule: {actor} set the finding on {', '.join(own)} of "
@@ -285,6 +290,13 @@ class CriterionState:
     @property
     def assessed(self) -> list[ElementState]:
         return [e for e in self.elements if e.finding is not None]
+
+    def review_summary(self) -> dict[str, int]:
+        """How many elements are approved, challenged, pending review, or have no finding."""
+        counts = {"approved": 0, "challenged": 0, "pending": 0, "open": 0}
+        for e in self.elements:
+            counts[e.finding.review_status if e.finding else "open"] += 1
+        return counts
 
 
 @dataclass
@@ -346,6 +358,7 @@ def state_json(state: AssessmentState) -> dict[str, Any]:
                 "conclusion": c.conclusion,
                 "sentence": c.sentence,
                 "rule": c.rule,
+                "review_summary": c.review_summary(),
                 "elements": [_element_json(e) for e in c.elements],
             }
             for c in state.criteria

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from casefile.assess.assessments import AssessmentState, CriterionState, assessment_state
 from casefile.errors import CasefileError
 from casefile.model.assessment import Review
+from casefile.model.case import STANDARD_WORDING
 from casefile.store.case import CaseFolder
 from casefile.store.custody import now_utc
 
@@ -66,6 +67,7 @@ class Checklist:
     incident: str
     incident_title: str
     standard: str
+    standard_wording: str
     generated_at: str
     criteria: list[ChecklistCriterion]
     unknown_criteria: list[str]
@@ -111,6 +113,7 @@ def build_checklist(case: CaseFolder, incident_id: str) -> Checklist:
         incident=state.incident,
         incident_title=state.incident_title,
         standard=state.standard.value,
+        standard_wording=STANDARD_WORDING[state.standard],
         generated_at=now_utc()[:10],
         criteria=[_criterion(c, cite) for c in state.criteria],
         unknown_criteria=state.unknown_criteria,

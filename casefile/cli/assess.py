@@ -183,7 +183,19 @@ def print_state(state: AssessmentState) -> None:
             )
         )
         console.print(Text(c.sentence))
+        console.print(review_line(c.review_summary()))
         console.print()
+
+
+def review_line(summary: dict[str, int]) -> Text:
+    """`Reviews: 3 approved, 1 challenged, 0 pending; 2 elements without a finding`."""
+    line = Text("Reviews: ", style="bold")
+    for i, key in enumerate(("approved", "challenged", "pending")):
+        line.append(", " if i else "")
+        line.append(f"{summary[key]} {key}", style=STATUS_STYLE[key] if summary[key] else "")
+    if summary["open"]:
+        line.append(f"; {summary['open']} element(s) without a finding", style="dim")
+    return line
 
 
 def _status(status: str, reviewer: str | None) -> Text:

@@ -45,6 +45,7 @@ def test_four_eyes_refuses_own_finding_and_changes_nothing(assessed):
     assert "four-eyes" in result.stderr and "alice" in result.stderr
     assert result.stderr.count("\n") == 1
     assessed.fails(2, "review", "ARIHA", "distinction", "--approve")
+    assessed.fails(2, "review", "ARIHA", "distinction", "attack", "--approve", actor=" Alice ")
     assert assessed.snapshot() == before
 
 
@@ -77,6 +78,12 @@ def test_approve_all_assessed_elements_of_a_criterion(assessed):
     assert _element(assessed, "attack")["review_status"] == "approved"
     assert _element(assessed, "civilian_object")["review_status"] == "approved"
     assert _element(assessed, "intent")["review_status"] is None  # no finding, no review
+    summary = assessed.json("assess", "show", "ARIHA")["criteria"][0]["review_summary"]
+    assert summary == {"approved": 2, "challenged": 0, "pending": 0, "open": 2}
+    assert (
+        "Reviews: 2 approved, 0 challenged, 0 pending"
+        in assessed.ok("assess", "show", "ARIHA").stdout
+    )
 
 
 def test_challenge_needs_a_comment(assessed):
