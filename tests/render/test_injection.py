@@ -171,6 +171,8 @@ def outputs(hostile_case: CaseRun, fetched: list[str]) -> dict[tuple[str, str], 
     for audience in ("public", "internal"):
         for fmt in ("pdf", "html"):
             out[(audience, fmt)] = hostile_case.render(audience, fmt)
+    # The PDF/A-3b pipeline (one document, exhibits attached) as well as the parts pipeline.
+    out[("public", "pdf-attached")] = hostile_case.render("public", "pdf", attach_evidence=True)
     return out
 
 
@@ -186,6 +188,7 @@ def _forbidden_file_lines() -> list[str]:
 
 
 AUDIENCE_FMT = [(a, f) for a in ("public", "internal") for f in ("pdf", "html")]
+AUDIENCE_FMT.append(("public", "pdf-attached"))
 
 
 @pytest.mark.parametrize(("audience", "fmt"), AUDIENCE_FMT)
@@ -207,10 +210,17 @@ def test_nothing_outside_the_case_is_fetched(
         assert any(path.is_relative_to(r) for r in roots), url
 
 
-@pytest.mark.parametrize("audience", ["public", "internal"])
-def test_pdf_embeds_no_attachment_and_no_local_file(outputs: dict, audience: str) -> None:
-    ch = pdf_channels(outputs[(audience, "pdf")].data)
-    assert ch.attachments == {}
+@pytest.mark.parametrize(("audience", "fmt"), [x for x in AUDIENCE_FMT if x[1] != "html"])
+def test_pdf_embeds_no_attachment_and_no_local_file(
+    hostile_case: CaseRun, outputs: dict, audience: str, fmt: str
+) -> None:
+    ch = pdf_channels(outputs[(audience, fmt)].data)
+    if fmt == "pdf-attached":  # the one exhibit, nothing that markup asked for
+        (sha,) = [e.sha256 for e in hostile_case.folder().exhibits()]
+        assert list(ch.attachment_descriptions) == ["E-0001.png"]
+        assert sha in ch.attachment_descriptions["E-0001.png"]
+    else:
+        assert ch.attachments == {}
     for line in _forbidden_file_lines():
         assert not any(found_in_bytes(data, line) for data in ch.raw.values()), line
         assert not any(found_in_text(text, line) for text in ch.text.values()), line
@@ -221,7 +231,7 @@ def test_jinja_syntax_in_user_text_is_printed_literally(
     outputs: dict, audience: str, fmt: str
 ) -> None:
     data = outputs[(audience, fmt)].data
-    text = pdf_channels(data).text["pdftotext"] if fmt == "pdf" else data.decode()
+    text = data.decode() if fmt == "html" else pdf_channels(data).text["pdftotext"]
     assert found_in_text(text, "{{ 7*7 }}")
     assert found_in_text(text, "{% raw %}")
     if fmt == "html":

@@ -1,0 +1,91 @@
+"""Dossier templates (issue 4): a case's own templates override the shipped ones, in HTML and
+in both PDF pipelines, and the shipped templates are found after a non-editable install."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casefile.render.templates import shipped_templates_dir
+
+from .cases import CaseRun, build_content_case, pages_text, pdftotext
+
+REPO = Path(__file__).resolve().parents[2]
+CSS_MARK = "OVERRIDECSSMARK"
+HTML_MARK = "OVERRIDEINCIDENTMARK"
+
+
+@pytest.fixture(scope="module")
+def overridden(tmp_path_factory: pytest.TempPathFactory) -> CaseRun:
+    """The content case, rendered once as shipped (so the part cache is warm), then given
+    its own dossier.css and incident.html."""
+    case = build_content_case(tmp_path_factory.mktemp("templates"))
+    before = pages_text(case.render("court", "pdf").data)
+    assert CSS_MARK not in "".join(before)
+    shipped = shipped_templates_dir()
+    own = case.root / "templates"
+    own.mkdir()
+    css = (shipped / "dossier.css").read_text(encoding="utf-8")
+    css += f'\n.cover-title::after {{ content: " {CSS_MARK}"; }}\n'
+    (own / "dossier.css").write_text(css, encoding="utf-8")
+    incident = (shipped / "incident.html").read_text(encoding="utf-8")
+    marker = f'<p class="own">{HTML_MARK} {{{{ inc.id }}}}</p>\n'
+    incident = incident.replace("<h2>Facts</h2>", marker + "<h2>Facts</h2>", 1)
+    assert HTML_MARK in incident
+    (own / "incident.html").write_text(incident, encoding="utf-8")
+    return case
+
+
+def test_case_templates_override_in_html(overridden: CaseRun) -> None:
+    html = overridden.render("court", "html").data.decode()
+    assert CSS_MARK in html
+    assert f"{HTML_MARK} INC-A" in html and f"{HTML_MARK} INC-B" in html
+
+
+@pytest.mark.parametrize("attach", [False, True], ids=["parts", "attached"])
+def test_case_templates_override_in_pdf(overridden: CaseRun, attach: bool) -> None:
+    text = pdftotext(overridden.render("court", "pdf", attach_evidence=attach).data)
+    assert CSS_MARK in text
+    assert f"{HTML_MARK} INC-A" in text and f"{HTML_MARK} INC-B" in text
+
+
+@pytest.mark.skipif(
+    os.environ.get("CASEFILE_SLOW_TESTS") != "1",
+    reason="builds a wheel (pip may fetch setuptools); set CASEFILE_SLOW_TESTS=1",
+)
+def test_templates_found_after_a_non_editable_install(tmp_path: Path) -> None:
+    """Wheel -> plain install into a folder of its own -> render from outside the checkout."""
+    wheels = tmp_path / "wheels"
+    site = tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(REPO)], check=True)
+    (wheel,) = wheels.glob("casefile-*.whl")
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)],
+        check=True,
+    )
+    case = build_content_case(tmp_path / "c")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import casefile.render.templates as t; print(t.__file__); "
+         "print(t.shipped_templates_dir())"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    module, templates = probe.stdout.split()
+    assert Path(module).is_relative_to(site)
+    assert Path(templates).is_relative_to(site) and (Path(templates) / "dossier.html").is_file()
+    shutil.rmtree(case.root / ".casefile-cache", ignore_errors=True)
+    out = tmp_path / "d.pdf"
+    subprocess.run(
+        [sys.executable, "-m", "casefile", "--case", str(case.root), "--actor", "t",
+         "render", "--audience", "court", "-o", str(out)],
+        cwd=tmp_path, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    text = pdftotext(out.read_bytes())
+    assert "Contents" in text and "Incident 1: Hospital strike" in text
