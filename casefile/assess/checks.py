@@ -18,10 +18,11 @@ from casefile.assess.library import (
 )
 from casefile.errors import CasefileError
 from casefile.model.assessment import Assessment, FindingValue
+from casefile.model.audience import statement_visible
 from casefile.model.case import Audience, Case, Conflict
 from casefile.model.criteria import Criterion
 from casefile.model.exhibit import Exhibit
-from casefile.model.statement import Consent, Statement
+from casefile.model.statement import Statement
 from casefile.store.case import CaseFolder
 from casefile.store.verify import ERROR, WARNING, Problem, verify_exhibits
 from casefile.store.yamlio import read_text
@@ -45,17 +46,6 @@ CODES: dict[str, str] = {
     "exhibit-unlinked": WARNING,
     "statement-unlinked": WARNING,
 }
-
-CONSENT_FOR_AUDIENCE: dict[Audience, frozenset[Consent]] = {
-    Audience.public: frozenset({Consent.public}),
-    Audience.court: frozenset({Consent.court, Consent.public}),
-}
-"""Consent scopes that let a statement reach an audience; `internal` sees every statement."""
-
-
-def consent_covers(consent: list[Consent], audience: Audience) -> bool:
-    needed = CONSENT_FOR_AUDIENCE.get(Audience(audience))
-    return needed is None or bool(needed & set(consent))
 
 
 @dataclass
@@ -221,7 +211,7 @@ def check_case(case: CaseFolder, audience: Audience | str | None = None) -> list
         )
 
     for statement_id, statement in loaded.statements.items():
-        if consent_covers(statement.meta.consent, audience):
+        if statement_visible(statement.meta.consent, Audience(audience)):
             continue
         consent = ", ".join(c.value for c in statement.meta.consent) or "none"
         if statement_id in cited_statements:

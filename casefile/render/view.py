@@ -15,12 +15,13 @@ from markupsafe import Markup
 
 from casefile.assess.rules import conclude, conclusion_sentence
 from casefile.model.assessment import Assessment, Conclusion, Finding
+from casefile.model.audience import exhibit_visible, identity_visible, statement_visible
 from casefile.model.case import STANDARD_WORDING, Audience, Case
 from casefile.model.criteria import Criterion, rule_text
 from casefile.model.exhibit import CREDIBILITY_WORDING, RELIABILITY_WORDING, Exhibit
 from casefile.model.identity import Identity
 from casefile.model.incident import Incident
-from casefile.model.statement import SPAN, Consent, Statement
+from casefile.model.statement import SPAN, Statement
 from casefile.render.markdown import render_markdown
 
 REDACTION_MARK = "\u2588" * 6
@@ -32,24 +33,6 @@ CLASSIFICATION = {
     Audience.court: "CONFIDENTIAL \u2014 FOR COURT USE ONLY",
     Audience.internal: "STRICTLY CONFIDENTIAL \u2014 INTERNAL",
 }
-
-
-def statement_visible(consent: list[Consent], audience: Audience) -> bool:
-    if audience is Audience.internal:
-        return True
-    if audience is Audience.court:
-        return Consent.court in consent or Consent.public in consent
-    return Consent.public in consent
-
-
-def identity_visible(consent: list[Consent], audience: Audience) -> bool:
-    if audience is Audience.internal:
-        return True
-    return audience is Audience.court and Consent.court_identity in consent
-
-
-def exhibit_visible(exhibit: Exhibit, audience: Audience) -> bool:
-    return audience is not Audience.public or not exhibit.restricted
 
 
 def _name_pattern(name: str) -> str:
