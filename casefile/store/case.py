@@ -16,6 +16,7 @@ from casefile.model.incident import Incident
 from casefile.model.statement import Statement, StatementMeta
 from casefile.store.atomic import is_temp_name
 from casefile.store.objects import ObjectStore
+from casefile.store.parsecache import ParseCache
 from casefile.store.yamlio import dump_yaml, load_record, parse_yaml, read_text, validate
 
 CASE_FILE = "case.yaml"
@@ -81,6 +82,7 @@ class CaseFolder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.objects = ObjectStore(root)
+        self._parsed = ParseCache(root)
 
     @classmethod
     def open(cls, root: Path) -> CaseFolder:
@@ -177,8 +179,11 @@ class CaseFolder:
         return self._load_named(Assessment, path, incident_id, id_field="incident")
 
     def _load_named(self, model, path: Path, expected_id: str, id_field: str = "id"):  # type: ignore[no-untyped-def]
-        where = self.rel(path)
-        record = load_record(model, path, where)
+        where = f"{path.parent.name}/{path.name}"  # == self.rel(path), without pathlib's cost
+        # Parsed YAML comes from a derived cache when the file is unchanged; it is
+        # validated here all the same (see casefile.store.parsecache).
+        data = self._parsed.parse(path, lambda p: parse_yaml(read_text(p, where), where))
+        record = validate(model, data, where)
         if getattr(record, id_field) != expected_id:
             raise RecordError(where, id_field, f"expected {expected_id!r} to match the file name")
         return record
@@ -187,7 +192,8 @@ class CaseFolder:
         return [self.load_incident(i) for i in self.incident_ids()]
 
     def exhibits(self) -> list[Exhibit]:
-        return [self.load_exhibit(i) for i in self.exhibit_ids()]
+        # The listing already proves each file exists: no second stat per record.
+        return [self._load_named(Exhibit, p, p.name[:-5]) for p in self._files("exhibits", ".yaml")]
 
     def statements(self) -> list[Statement]:
         return [self.load_statement(i) for i in self.statement_ids()]

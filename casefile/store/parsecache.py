@@ -1,0 +1,86 @@
+"""A derived cache of parsed YAML records, so a large case lists in seconds.
+
+Parsing YAML is by far the slowest part of loading 100,000 exhibit records (pure-Python
+object construction, even over libyaml). This cache keeps, per record folder, the parsed
+(not validated) data of each file under ``<case>/.casefile-cache/records/<folder>.json``,
+keyed by the file's identity: inode, size, mtime and ctime in nanoseconds. Atomic writes
+rename a new inode into place, so any change to a record (by casefile or by hand) misses
+and is parsed from the file again. Records are always validated by their model after the
+cache, exactly as after parsing, so a stale or tampered cache can at worst make a record
+look like what its own file once said -- and the key above rules that out for any write.
+
+Never the truth (DESIGN.md, principle 1): safe to delete, rebuilt from the files, and a
+cache that cannot be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from casefile.store.atomic import write_atomic
+
+VERSION = 1
+CACHE_DIR = Path(".casefile-cache") / "records"
+
+
+class ParseCache:
+    def __init__(self, case_root: Path) -> None:
+        self.root = case_root / CACHE_DIR
+        self._folders: dict[str, dict[str, list[Any]]] = {}
+        self._dirty: set[str] = set()
+        self._registered = False
+
+    def _folder(self, folder: str) -> dict[str, list[Any]]:
+        entries = self._folders.get(folder)
+        if entries is None:
+            entries = {}
+            try:
+                data = json.loads((self.root / f"{folder}.json").read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("version") == VERSION:
+                    files = data.get("files")
+                    if isinstance(files, dict):
+                        entries = files
+            except (OSError, ValueError):
+                pass
+            self._folders[folder] = entries
+        return entries
+
+    def parse(self, path: Path, parse: Any) -> Any:
+        """``parse(text)`` of the file at ``path``, from the cache when the file is unchanged."""
+        folder = path.parent.name
+        try:
+            st = os.stat(path)
+        except OSError:
+            return parse(path)
+        key = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        entries = self._folder(folder)
+        hit = entries.get(path.name)
+        if isinstance(hit, list) and len(hit) == 5 and hit[:4] == key:
+            return hit[4]
+        data = parse(path)
+        entries[path.name] = [*key, data]
+        self._dirty.add(folder)
+        if not self._registered:
+            atexit.register(self.save)
+            self._registered = True
+        return data
+
+    def save(self) -> None:
+        for folder in sorted(self._dirty):
+            entries = self._folders[folder]
+            try:
+                present = set(os.listdir(self.root.parent.parent / folder))
+                kept = {k: v for k, v in entries.items() if k in present}
+                if not (self.root.parent / ".gitignore").exists():
+                    write_atomic(self.root.parent / ".gitignore", "# derived, safe to delete\n*\n")
+                write_atomic(
+                    self.root / f"{folder}.json",
+                    json.dumps({"version": VERSION, "files": kept}, separators=(",", ":")),
+                )
+            except (OSError, TypeError, ValueError):
+                pass  # a read-only case, or data JSON cannot hold: just not cached
+        self._dirty.clear()

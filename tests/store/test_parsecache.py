@@ -1,0 +1,78 @@
+"""The derived cache of parsed records never changes what a case says."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from casefile.model.case import Case
+from casefile.store.case import CaseFolder
+from casefile.store.parsecache import CACHE_DIR
+from casefile.store.records import add_incident, init_case
+from casefile.store.session import session
+from casefile.store.yamlio import record_to_yaml
+
+
+def _case(tmp_path: Path) -> CaseFolder:
+    from casefile.model.exhibit import Exhibit
+
+    case = init_case(tmp_path / "case", Case(title="t", reference="R"), "me")
+    add_incident(case, "me", {"id": "I-1", "title": "x", "date": "2015-01-01"})
+    with session(case, "me") as s:
+        for k in range(1, 4):
+            ex = Exhibit(
+                id=f"E-000{k}",
+                sha256=f"{k:064x}",
+                size=1,
+                media_type="text/plain",
+                original_name="a.txt",
+                description=f"first {k}",
+                incidents=["I-1"],
+            )
+            s.write_record(case.exhibit_path(ex.id), record_to_yaml(ex), action="t", object=ex.id)
+    return case
+
+
+def test_cache_follows_every_change(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    first = CaseFolder.open(case.root).exhibits()
+    CaseFolder.open(case.root)._parsed.save()  # nothing dirty: no-op
+    cache = case.root / CACHE_DIR / "exhibits.json"
+    reader = CaseFolder.open(case.root)
+    assert [e.description for e in reader.exhibits()] == ["first 1", "first 2", "first 3"]
+    reader._parsed.save()
+    assert cache.is_file()
+    assert len(json.loads(cache.read_text())["files"]) == 3
+
+    # A hand edit of the same size, in place (same inode), is seen.
+    path = case.exhibit_path("E-0002")
+    text = path.read_text()
+    with open(path, "r+", encoding="utf-8") as fh:
+        fh.write(text.replace("first 2", "FIRST 2"))
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert [e.description for e in CaseFolder.open(case.root).exhibits()][1] == "FIRST 2"
+
+    # A corrupt or deleted cache is just not used.
+    cache.write_text("{not json")
+    assert CaseFolder.open(case.root).exhibits()[0] == first[0]
+    cache.unlink()
+    assert CaseFolder.open(case.root).exhibits()[2] == first[2]
+
+
+def test_tampered_cache_is_still_validated(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    reader = CaseFolder.open(case.root)
+    reader.exhibits()
+    reader._parsed.save()
+    cache = case.root / CACHE_DIR / "exhibits.json"
+    data = json.loads(cache.read_text())
+    data["files"]["E-0001.yaml"][4]["id"] = "../../etc"
+    cache.write_text(json.dumps(data))
+    import pytest
+
+    from casefile.errors import RecordError
+
+    with pytest.raises(RecordError):
+        CaseFolder.open(case.root).exhibits()
