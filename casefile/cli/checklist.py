@@ -99,36 +99,8 @@ def print_checklist(sheet: Checklist) -> None:
 
 
 def write_pdf(case: CaseFolder, sheet: Checklist, output: Path) -> None:
-    """Lay the sheet out with the checklist template and write it atomically.
-
-    The render modules (and WeasyPrint behind them) are imported here only, so other
-    commands never load them."""
-    from casefile.render.fetcher import make_url_fetcher
-    from casefile.render.markdown import render_markdown
-    from casefile.render.pdf import html_to_pdf
-    from casefile.render.templates import environment, read_template_file, template_dirs
+    # Imported here only, so other commands never load the renderer (and WeasyPrint).
+    from casefile.render.checklist import checklist_pdf
     from casefile.store.atomic import write_atomic
 
-    reasoning = {
-        f"{c.id}/{e.id}": render_markdown(e.reasoning)
-        for c in sheet.criteria
-        for e in c.elements
-        if e.reasoning
-    }
-    html = (
-        environment(case.root)
-        .get_template("checklist.html")
-        .render(sheet=sheet, reasoning=reasoning)
-    )
-    dirs = template_dirs(case.root)
-    fetcher = make_url_fetcher(
-        lambda sha: p if (p := case.objects.path(sha)).is_file() else None, dirs
-    )
-    pdf = html_to_pdf(
-        html,
-        base_url=dirs[0].as_uri() + "/",
-        url_fetcher=fetcher,
-        stylesheets=[read_template_file(case.root, "checklist.css")],
-        metadata_date=None,
-    )
-    write_atomic(output, pdf)
+    write_atomic(output, checklist_pdf(case, sheet))

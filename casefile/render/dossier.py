@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from casefile.render.fetcher import make_url_fetcher
+from casefile.render.fetcher import SandboxedFetcher, make_url_fetcher
 from casefile.render.options import Format, RenderOptions
 from casefile.render.pictures import MapPoint, TimelineItem, incident_map_svg, timeline_svg
 from casefile.render.snapshot import take_snapshot
@@ -121,7 +121,9 @@ def to_json(view: DossierView) -> bytes:
     return (json.dumps(data, default=default, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def _fetcher(case: CaseFolder):  # type: ignore[no-untyped-def]
+def case_fetcher(case: CaseFolder) -> SandboxedFetcher:
+    """The sandbox for one case: its blobs by hash, its templates and the shipped ones."""
+
     def blob_path(sha: str) -> Path | None:
         path = case.objects.path(sha)
         return path if path.is_file() else None
@@ -146,7 +148,7 @@ def render(case: CaseFolder, options: RenderOptions) -> Rendered:
         from casefile.render.layout import anchor_pages
         from casefile.render.pdf import html_to_pdf, page_count
 
-        fetcher = _fetcher(case)
+        fetcher = case_fetcher(case)
         first = anchor_pages(to_html(case, view), fetcher)
         for exhibit in view.exhibits:
             exhibit.cited_pages = sorted({first[c] for c in exhibit.cite_ids if c in first})
