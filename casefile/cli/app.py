@@ -1,4 +1,8 @@
-"""`casefile`: the root command. Sub-commands live one module per noun."""
+"""`casefile`: the root command. Sub-commands live one module per noun, imported on use.
+
+`casefile --help` lists the commands from the table below without importing them, so it
+starts in the time Python and Typer take, and never loads pydantic, rich or WeasyPrint.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,6 @@ from pathlib import Path
 
 import typer
 
-from casefile.cli import (
-    assess,
-    check,
-    checklist,
-    criteria,
-    custody,
-    evidence,
-    incident,
-    init,
-    render,
-    review,
-    verify,
-    witness,
-)
 from casefile.cli.base import CasefileGroup
 from casefile.cli.context import options
 
@@ -46,20 +36,6 @@ def root(
     opts = options(ctx)
     opts.case = case
     opts.actor = actor
-
-
-init.register(app)
-verify.register(app)
-render.register(app)
-app.add_typer(incident.app, name="incident")
-app.add_typer(evidence.app, name="evidence")
-app.add_typer(witness.app, name="witness")
-app.add_typer(custody.app, name="custody")
-app.add_typer(criteria.app, name="criteria")
-app.add_typer(assess.app, name="assess")
-review.register(app)
-check.register(app)
-checklist.register(app)
 
 
 def main() -> None:

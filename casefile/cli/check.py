@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from casefile.assess.checks import check_case
+from casefile.cli.base import single_command_app
 from casefile.cli.context import open_case
 from casefile.cli.verify import print_report
 from casefile.errors import ProblemsFound
@@ -28,3 +29,6 @@ def register(app: typer.Typer) -> None:
         print_report(result, as_json, f"{errors} error(s), {warnings} warning(s)")
         if not result["ok"]:
             raise ProblemsFound(f"check found {errors} error(s)")
+
+
+app = single_command_app(register)

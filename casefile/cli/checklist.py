@@ -10,6 +10,7 @@ from rich.text import Text
 
 from casefile.assess.checklist import Checklist, ChecklistElement, Citation, build_checklist
 from casefile.cli.assess import CONCLUSION_STYLE, FINDING_STYLE, STATUS_STYLE
+from casefile.cli.base import single_command_app
 from casefile.cli.context import console, open_case
 from casefile.errors import UserInputError
 from casefile.store.case import CaseFolder
@@ -104,3 +105,6 @@ def write_pdf(case: CaseFolder, sheet: Checklist, output: Path) -> None:
     from casefile.store.atomic import write_atomic
 
     write_atomic(output, checklist_pdf(case, sheet))
+
+
+app = single_command_app(register)

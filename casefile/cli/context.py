@@ -9,12 +9,14 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
-from casefile.store.case import CaseFolder, find_case_root
+if TYPE_CHECKING:
+    from casefile.store.case import CaseFolder
+
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,6 +36,8 @@ def options(ctx: typer.Context) -> Options:
 
 
 def open_case(ctx: typer.Context) -> CaseFolder:
+    from casefile.store.case import CaseFolder, find_case_root
+
     chosen = options(ctx).case or (
         Path(os.environ["CASEFILE_CASE"]) if os.environ.get("CASEFILE_CASE") else None
     )

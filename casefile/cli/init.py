@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from casefile.cli.base import single_command_app
 from casefile.cli.context import actor, console
 from casefile.model.case import Audience, Case, Conflict, Standard
 from casefile.store.records import build, init_case
@@ -46,3 +47,6 @@ def register(app: typer.Typer) -> None:
         )
         folder = init_case(path, case, actor(ctx))
         console.print(f"Opened case in {folder.root}", highlight=False, markup=False)
+
+
+app = single_command_app(register)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from casefile.cli.base import single_command_app
 from casefile.cli.context import actor, console, err_console, interactive, open_case
 from casefile.errors import UserInputError
 from casefile.model.case import Audience
@@ -82,3 +83,6 @@ def register(app: typer.Typer) -> None:
 
 def _slug(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", value).strip("-") or "case"
+
+
+app = single_command_app(register)

@@ -6,6 +6,7 @@ import typer
 from rich.text import Text
 
 from casefile.assess.assessments import review
+from casefile.cli.base import single_command_app
 from casefile.cli.context import actor, console, open_case, print_json
 from casefile.errors import UserInputError
 from casefile.model.assessment import Verdict
@@ -53,3 +54,6 @@ def register(app: typer.Typer) -> None:
         console.print(
             Text(f"{done} {result.criterion}: {', '.join(result.elements)} of {result.incident}")
         )
+
+
+app = single_command_app(register)

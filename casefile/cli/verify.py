@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.text import Text
 
+from casefile.cli.base import single_command_app
 from casefile.cli.context import console, interactive, open_case, print_json
 from casefile.cli.progress import byte_progress
 from casefile.errors import ProblemsFound
@@ -36,3 +37,6 @@ def register(app: typer.Typer) -> None:
         print_report(result, as_json, "store, records and custody log checked")
         if not result["ok"]:
             raise ProblemsFound("verification found problems")
+
+
+app = single_command_app(register)
