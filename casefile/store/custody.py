@@ -144,29 +144,51 @@ class CustodyLog:
         details: dict[str, Any] | None = None,
         sync: bool = True,
     ) -> CustodyEntry:
-        entry = CustodyEntry(
-            seq=state.seq + 1,
-            time=now_utc(),
-            actor=actor,
-            action=action,
-            object=object,
-            path=path,
-            sha256=sha256,
-            details=details or {},
-            prev=state.head,
-        )
-        line = encode(entry)
+        fields = dict(actor=actor, action=action, object=object, path=path, sha256=sha256)
+        return self.append_many(state, [{**fields, "details": details}], sync=sync)[0]
+
+    def append_many(
+        self, state: LogState, items: list[dict[str, Any]], *, sync: bool = True
+    ) -> list[CustodyEntry]:
+        """Append entries in one write and one fsync, each chained to the one before.
+
+        items hold the keyword arguments of `append`. A kill mid-write leaves whole entries
+        and at most one cut-off final line, which the next command removes.
+        """
+        entries: list[CustodyEntry] = []
+        lines: list[bytes] = []
+        head, seq = state.head, state.seq
+        for item in items:
+            seq += 1
+            entry = CustodyEntry(
+                seq=seq,
+                time=now_utc(),
+                actor=item["actor"],
+                action=item["action"],
+                object=item.get("object"),
+                path=item.get("path"),
+                sha256=item.get("sha256"),
+                details=item.get("details") or {},
+                prev=head,
+            )
+            line = encode(entry)
+            head = line_hash(line)
+            entries.append(entry)
+            lines.append(line + b"\n")
+        if not entries:
+            return entries
+        data = memoryview(b"".join(lines))
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, line + b"\n")
+            while data:
+                data = data[os.write(fd, data) :]
             if sync:
                 os.fsync(fd)
         finally:
             os.close(fd)
-        state.entries.append(entry)
-        state.head = line_hash(line)
-        state.seq = entry.seq
-        return entry
+        state.entries.extend(entries)
+        state.head, state.seq = head, seq
+        return entries
 
     def sync(self) -> None:
         fd = os.open(self.path, os.O_RDONLY)

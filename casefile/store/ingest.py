@@ -16,13 +16,14 @@ from typing import Any
 
 from casefile.errors import UserInputError
 from casefile.model.exhibit import Exhibit, Kind, acquired_now
+from casefile.store.atomic import flush
 from casefile.store.case import CaseFolder
 from casefile.store.mediatype import image_metadata, kind_for, sniff
 from casefile.store.records import build
-from casefile.store.session import Session, session
-from casefile.store.yamlio import record_to_yaml
+from casefile.store.session import PendingRecord, Session, session
+from casefile.store.yamlio import parse_yaml, record_to_yaml
 
-BATCH = 64
+BATCH = 256
 
 
 @dataclass
@@ -59,17 +60,22 @@ class ExhibitIndex:
 
     by_sha: dict[str, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
+    top: int = 0  # the highest exhibit number seen, so next_id costs O(1), not O(exhibits)
 
     def refresh(self, case: CaseFolder) -> None:
         for exhibit_id in case.exhibit_ids():
             if exhibit_id not in self.seen:
                 exhibit = case.load_exhibit(exhibit_id)
-                self.by_sha.setdefault(exhibit.sha256, exhibit_id)
-                self.seen.add(exhibit_id)
+                self.add(exhibit.sha256, exhibit_id)
+
+    def add(self, sha256: str, exhibit_id: str) -> None:
+        self.by_sha.setdefault(sha256, exhibit_id)
+        self.seen.add(exhibit_id)
+        if exhibit_id[2:].isdigit():
+            self.top = max(self.top, int(exhibit_id[2:]))
 
     def next_id(self) -> str:
-        numbers = [int(i[2:]) for i in self.seen if i[2:].isdigit()]
-        return f"E-{(max(numbers, default=0) + 1):04d}"
+        return f"E-{(self.top + 1):04d}"
 
 
 def collect_files(sources: list[Path]) -> list[Path]:
@@ -138,14 +144,20 @@ def ingest(
         stored = []
         for path in files[start : start + BATCH]:
             try:
-                sha, size, _ = case.objects.put_file(path, progress)
+                sha, size, _ = case.objects.put_file(path, progress, durable=False)
                 stored.append(_Stored(path, sha, size, sniff(_head(path))))
             except OSError as exc:
                 raise UserInputError(f"{path}: cannot be read ({exc.strerror})") from None
+        # Every blob this batch's records will name is on disk before any record is written
+        # (blobs left by a killed run included): one flush for the batch, not two per file.
+        blobs = [case.objects.path(item.sha256) for item in stored]
+        flush(files=blobs, folders=[b.parent for b in blobs])
         with session(case, actor) as s:
             index.refresh(case)
-            for item in stored:
-                result = _record(s, index, item, incidents, fields)
+            pending: dict[str, PendingRecord] = {}
+            batch_results = [_record(s, index, item, incidents, fields, pending) for item in stored]
+            s.write_records(list(pending.values()))
+            for result in batch_results:
                 results.append(result)
                 if on_file:
                     on_file(result)
@@ -153,16 +165,25 @@ def ingest(
 
 
 def _record(
-    s: Session, index: ExhibitIndex, item: _Stored, incidents: list[str], fields: dict[str, Any]
+    s: Session,
+    index: ExhibitIndex,
+    item: _Stored,
+    incidents: list[str],
+    fields: dict[str, Any],
+    pending: dict[str, PendingRecord],
 ) -> Ingested:
+    """Work out one file's exhibit record; the record joins `pending`, written as a batch."""
     case = s.case
     existing = index.by_sha.get(item.sha256)
     if existing is not None:
-        exhibit = case.load_exhibit(existing)
+        if existing in pending:  # the same bytes twice in one batch
+            exhibit = Exhibit.model_validate(parse_yaml(pending[existing].text, existing))
+        else:
+            exhibit = case.load_exhibit(existing)
         missing = [i for i in incidents if i not in exhibit.incidents]
         if missing:
             exhibit.incidents = [*exhibit.incidents, *missing]
-            s.write_record(
+            pending[existing] = PendingRecord(
                 case.exhibit_path(existing),
                 record_to_yaml(exhibit),
                 action="evidence.link",
@@ -203,7 +224,7 @@ def _record(
     exhibit = Exhibit.model_validate(data)
     if exhibit.kind == Kind.other and "kind" not in fields:
         exhibit.kind = kind_for(item.media_type)
-    s.write_record(
+    pending[exhibit_id] = PendingRecord(
         case.exhibit_path(exhibit_id),
         record_to_yaml(exhibit),
         action="evidence.add",
@@ -215,6 +236,5 @@ def _record(
             "incidents": incidents,
         },
     )
-    index.by_sha[item.sha256] = exhibit_id
-    index.seen.add(exhibit_id)
+    index.add(item.sha256, exhibit_id)
     return Ingested(exhibit_id, item.sha256, item.size, True, incidents, str(item.source))

@@ -40,11 +40,15 @@ class ObjectStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def put_file(self, source: Path, progress: Progress | None = None) -> tuple[str, int, bool]:
+    def put_file(
+        self, source: Path, progress: Progress | None = None, *, durable: bool = True
+    ) -> tuple[str, int, bool]:
         """Copy a file in while hashing it, in one read of the source.
 
         Hashing and writing overlap on two threads (both release the GIL), so ingest runs
         at about the speed of hashing alone. Returns (sha256, size, newly stored).
+        With durable=False the caller flushes the blob and its folder (a batch at once,
+        `atomic.flush`) before any record names it.
         """
         self.tmp.mkdir(parents=True, exist_ok=True)
         h = hashlib.sha256()
@@ -53,7 +57,9 @@ class ObjectStore:
         tmp_path = self.tmp / f"{os.getpid()}-{os.urandom(6).hex()}.tmp"
         try:
             fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with open(source, "rb") as src, ThreadPoolExecutor(max_workers=1) as pool:
+            with open(source, "rb") as src:
+                # A file of one chunk is copied inline: handing it to the writer costs more.
+                pool = _writer() if os.fstat(src.fileno()).st_size > CHUNK else _INLINE
                 pending = None
                 while chunk := src.read(CHUNK):
                     write = pool.submit(_write_all, fd, chunk)
@@ -66,7 +72,8 @@ class ObjectStore:
                         progress(len(chunk))
                 if pending is not None:
                     pending.result()
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
             os.close(fd)
             fd = None
             sha = h.hexdigest()
@@ -77,7 +84,8 @@ class ObjectStore:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(tmp_path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             os.replace(tmp_path, final)
-            fsync_dir(final.parent)
+            if durable:
+                fsync_dir(final.parent)
             return sha, size, True
         finally:
             if fd is not None:
@@ -106,6 +114,32 @@ class ObjectStore:
             if pid.isdigit() and _alive(int(pid)):
                 continue
             (self.tmp / entry).unlink(missing_ok=True)
+
+
+class _Done:
+    def result(self) -> None:
+        return None
+
+
+class _Inline:
+    """The writer's interface, writing at once in the calling thread."""
+
+    def submit(self, fn: Callable[[int, bytes], None], fd: int, data: bytes) -> _Done:
+        fn(fd, data)
+        return _Done()
+
+
+_INLINE = _Inline()
+_WRITER: ThreadPoolExecutor | None = None
+
+
+def _writer() -> ThreadPoolExecutor:
+    """One writer thread per process, started once: a thread per file costs more than a
+    small file takes to copy."""
+    global _WRITER
+    if _WRITER is None:
+        _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casefile-writer")
+    return _WRITER
 
 
 def _alive(pid: int) -> bool:

@@ -7,13 +7,15 @@ session's own first write, so a command that fails validation leaves the folder 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from casefile.errors import ProblemsFound
-from casefile.store.atomic import remove_durably, write_atomic
+from casefile.store.atomic import flush, remove_durably, stage, write_atomic
 from casefile.store.case import CaseFolder
 from casefile.store.custody import CustodyLog, LogState
 from casefile.store.lock import case_lock
@@ -47,6 +49,17 @@ def untracked_changes(case: CaseFolder, state: LogState) -> list[tuple[str, str 
     return changes
 
 
+@dataclass
+class PendingRecord:
+    """A record to write in a batch (`Session.write_records`), with its custody entry."""
+
+    path: Path
+    text: str
+    action: str
+    object: str | None
+    details: dict[str, Any] | None = None
+
+
 class Session:
     def __init__(self, case: CaseFolder, actor: str, state: LogState) -> None:
         self.case = case
@@ -63,15 +76,20 @@ class Session:
             self.state.torn_tail = False
             self.log("custody.repaired", details={"reason": "interrupted final entry removed"})
         self.case.objects.clear_leftovers()
-        for rel, sha, kind in untracked_changes(self.case, self.state):
-            self.log_file.append(
-                self.state,
-                actor=self.actor,
-                action=f"record.noticed-{kind}",
-                path=rel,
-                sha256=sha,
-                details={"note": "changed outside casefile (by hand or by an interrupted command)"},
-            )
+        note = {"note": "changed outside casefile (by hand or by an interrupted command)"}
+        self.log_file.append_many(
+            self.state,
+            [
+                {
+                    "actor": self.actor,
+                    "action": f"record.noticed-{kind}",
+                    "path": rel,
+                    "sha256": sha,
+                    "details": note,
+                }
+                for rel, sha, kind in untracked_changes(self.case, self.state)
+            ],
+        )
 
     def write_record(
         self,
@@ -96,6 +114,44 @@ class Session:
             details=details,
         )
         return sha
+
+    def write_records(self, records: list[PendingRecord]) -> None:
+        """write_record for a batch: every file atomic, a few syncs for the whole batch.
+
+        Temp files are written, made durable together, renamed over their targets, the
+        folders made durable, then the custody entries appended in one write. A kill at any
+        point leaves each record old or new, and any record not yet logged is noticed by the
+        next command, as after a kill between write_record's write and its log entry.
+        """
+        if not records:
+            return
+        self._sync()
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for r in records:
+                staged.append((stage(r.path, r.text.encode("utf-8")), r.path))
+            flush(files=[tmp for tmp, _ in staged])
+            for tmp, path in staged:
+                os.replace(tmp, path)
+        except BaseException:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+            raise
+        flush(folders=[path.parent for _, path in staged])
+        self.log_file.append_many(
+            self.state,
+            [
+                {
+                    "actor": self.actor,
+                    "action": r.action,
+                    "object": r.object,
+                    "path": self.case.rel(r.path),
+                    "sha256": hashlib.sha256(r.text.encode("utf-8")).hexdigest(),
+                    "details": r.details,
+                }
+                for r in records
+            ],
+        )
 
     def delete_record(self, path: Path, *, action: str, object: str | None) -> None:
         self._sync()

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from casefile.cli.app import app
 
 ACTOR = "tester"
+DERIVED = ".casefile-cache"  # derived, deletable: not part of the case's truth
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -43,9 +44,12 @@ def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Run:
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
-    """Every file and folder under root with its bytes (None for folders)."""
+    """Every file and folder under root with its bytes (None for folders), except the
+    derived cache, which DESIGN.md allows any command to rebuild."""
     state: dict[str, bytes | None] = {}
     for folder, dirs, names in os.walk(root):
+        if folder == str(root):
+            dirs[:] = [d for d in dirs if d != DERIVED]
         for d in dirs:
             state[os.path.relpath(os.path.join(folder, d), root)] = None
         for n in names:

@@ -1,0 +1,180 @@
+"""Ingest benchmark: prints figures, asserts nothing.
+
+1. One big file (default 1 GiB): `casefile.store.ingest.ingest` against plain `hashlib.sha256`
+   over the same file in the same run (1 MiB reads). Goal: ingest >= 0.8 of hashing speed,
+   peak memory of the ingest process <= 100 MB.
+2. Many small files (default 2,000 x 100 KB): files per second. Goal: >= 300/s.
+
+Each ingest runs in its own process, so its peak RSS (ru_maxrss from wait4) is its own.
+The time of an ingest is split into "copied and hashed" (the last byte hashed) and the
+rest (the final fsync of the blob, its record and custody entry), since the fsync of a
+big file is bounded by the disk, not by casefile.
+
+    python benchmarks/ingest.py                      # the full run
+    python benchmarks/ingest.py --size-mib 64 --files 200   # a quick run
+    python benchmarks/ingest.py --dir /dev/shm        # storage out of the way (tmpfs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MIB = 1 << 20
+
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from casefile.model.case import Case
+from casefile.store.records import add_incident, init_case
+from casefile.store.ingest import ingest
+
+root, source = Path(sys.argv[1]), Path(sys.argv[2])
+case = init_case(root, Case(title="benchmark"), "bench")
+add_incident(case, "bench", {"id": "BENCH", "title": "benchmark", "date": "2015-01-01"})
+total = int(sys.argv[3])
+seen = 0
+hashed_at = None
+def progress(n):
+    global seen, hashed_at
+    seen += n
+    if seen >= total and hashed_at is None:
+        hashed_at = time.perf_counter()
+start = time.perf_counter()
+results = ingest(case, "bench", [source], ["BENCH"], {}, progress=progress)
+end = time.perf_counter()
+print(json.dumps({
+    "seconds": end - start,
+    "hashed_seconds": (hashed_at or end) - start,
+    "exhibits": len(results),
+}))
+"""
+
+
+def make_big(path: Path, size: int) -> None:
+    block = os.urandom(MIB)
+    with open(path, "wb") as fh:
+        for i in range(size // MIB):
+            fh.write(i.to_bytes(8, "big") + block[8:])
+        if size % MIB:
+            fh.write(block[: size % MIB])
+
+
+def plain_sha256(path: Path) -> float:
+    start = time.perf_counter()
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(MIB):
+            h.update(chunk)
+    h.hexdigest()
+    return time.perf_counter() - start
+
+
+def run_child(root: Path, source: Path, total: int) -> tuple[dict, float]:
+    """Run one ingest in a fresh process; return its report and its peak RSS in MB."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(root), str(source), str(total)],
+        stdout=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"ingest process failed with exit code {proc.returncode}")
+    maxrss = usage.ru_maxrss / 1024  # KiB on Linux
+    return json.loads(out), maxrss
+
+
+def big_file(work: Path, size: int) -> None:
+    source = work / "big.bin"
+    print(f"== one file of {size / MIB:.0f} MiB (in {work})")
+    make_big(source, size)
+    plain_sha256(source)  # warm the page cache, so both runs read from memory
+    hash_seconds = plain_sha256(source)
+    report, rss = run_child(work / "case-big", source, size)
+    hash_rate = size / MIB / hash_seconds
+    ingest_rate = size / MIB / report["seconds"]
+    copy_rate = size / MIB / report["hashed_seconds"]
+    print(f"plain hashlib.sha256        {hash_rate:9.1f} MB/s  ({hash_seconds:.2f} s)")
+    print(f"evidence add (library)      {ingest_rate:9.1f} MB/s  ({report['seconds']:.2f} s)")
+    print(
+        f"  of which copy+hash        {copy_rate:9.1f} MB/s  ({report['hashed_seconds']:.2f} s);"
+        f" fsync and record {report['seconds'] - report['hashed_seconds']:.2f} s"
+    )
+    print(f"ratio ingest / sha256       {ingest_rate / hash_rate:9.2f}   (goal >= 0.8)")
+    print(f"ratio copy+hash / sha256    {copy_rate / hash_rate:9.2f}   (before the final fsync)")
+    print(f"peak RSS of ingest process  {rss:9.1f} MB    (goal <= 100 MB)")
+    source.unlink()
+    shutil.rmtree(work / "case-big")
+
+
+def many_files(work: Path, count: int, size: int) -> None:
+    folder = work / "many"
+    folder.mkdir()
+    print(f"== {count} files of {size // 1000} KB (in {work})")
+    block = os.urandom(size)
+    for i in range(count):
+        (folder / f"f{i:05d}.bin").write_bytes(i.to_bytes(8, "big") + block[8:])
+    report, rss = run_child(work / "case-many", folder, count * size)
+    rate = report["exhibits"] / report["seconds"]
+    print(
+        f"evidence add (library)      {rate:9.1f} files/s ({report['seconds']:.2f} s)"
+        "  (goal >= 300/s)"
+    )
+    print(f"peak RSS of ingest process  {rss:9.1f} MB")
+    shutil.rmtree(work / "case-many")
+    # the same through the command line, start-up included
+    root = work / "case-cli"
+    env = {**os.environ, "CASEFILE_ACTOR": "bench"}
+    cli = [sys.executable, "-m", "casefile", "--case", str(root)]
+    subprocess.run(
+        [*cli, "init", str(root), "--title", "b"], env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [*cli, "incident", "add", "B", "--title", "b", "--date", "2015-01-01"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    start = time.perf_counter()
+    subprocess.run(
+        [*cli, "evidence", "add", str(folder), "--incident", "B"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - start
+    print(
+        f"casefile evidence add (CLI) {count / seconds:9.1f} files/s ({seconds:.2f} s,"
+        " start-up included)"
+    )
+    shutil.rmtree(root)
+    shutil.rmtree(folder)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mib", type=int, default=1024, help="big file size (0: skip)")
+    parser.add_argument("--files", type=int, default=2000, help="small file count (0: skip)")
+    parser.add_argument("--file-kb", type=int, default=100, help="small file size in KB")
+    parser.add_argument("--dir", type=Path, default=None, help="where to work (default: $TMPDIR)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="casefile-bench-", dir=args.dir) as tmp:
+        work = Path(tmp)
+        if args.size_mib:
+            big_file(work, args.size_mib * MIB)
+        if args.files:
+            many_files(work, args.files, args.file_kb * 1000)
+
+
+if __name__ == "__main__":
+    main()
