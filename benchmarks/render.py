@@ -37,7 +37,9 @@ t = time.perf_counter()
 pdf = weasyprint.HTML(string=html).write_pdf()
 seconds = time.perf_counter() - t
 open(sys.argv[2], "wb").write(pdf)
+u, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": seconds,
+    "cpu": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime,
     "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "rss_children": 0}))
 """
@@ -54,7 +56,9 @@ t = time.perf_counter()
 result = render(case, RenderOptions(Audience.public, jobs=int(sys.argv[2])))
 seconds = time.perf_counter() - t
 Path(sys.argv[3]).write_bytes(result.data)
+u, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": seconds, "pages": result.pages,
+    "cpu": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime,
     "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -125,6 +129,8 @@ def main() -> None:
         capture_output=True,
     )
     print(f"machine: {os.cpu_count()} cores, {_cpu_model()}; load {os.getloadavg()[0]:.1f}")
+    print("(CPU s: user+sys of the process and its workers, including imports; wall seconds")
+    print(" time the render call only. Other work on the machine inflates wall time.)")
 
     plain = run_py(PLAIN, str(html), str(out / "plain.pdf"))
     shutil.rmtree(cache, ignore_errors=True)

@@ -160,7 +160,9 @@ class CaseFolder:
         where = self.rel(path)
         if not path.is_file():
             raise NotFoundError(f"unknown statement {statement_id!r}")
-        meta, body = split_front_matter(read_text(path, where), where)
+        meta, body = self._parsed.parse(
+            path, lambda p: list(split_front_matter(read_text(p, where), where))
+        )
         parsed = validate(StatementMeta, meta, where)
         if parsed.id != statement_id:
             raise RecordError(where, "id", f"expected {statement_id!r} to match the file name")

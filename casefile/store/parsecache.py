@@ -62,6 +62,8 @@ class ParseCache:
         if isinstance(hit, list) and len(hit) == 5 and hit[:4] == key:
             return hit[4]
         data = parse(path)
+        if not _plain(data):
+            return data  # e.g. an unquoted date in a hand-written file: JSON would change it
         entries[path.name] = [*key, data]
         self._dirty.add(folder)
         if not self._registered:
@@ -84,3 +86,14 @@ class ParseCache:
             except (OSError, TypeError, ValueError):
                 pass  # a read-only case, or data JSON cannot hold: just not cached
         self._dirty.clear()
+
+
+def _plain(value: Any) -> bool:
+    """True if JSON holds ``value`` exactly (so the cache returns what the parser did)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
