@@ -157,13 +157,13 @@ def main() -> None:
         ("re-render, 1 incident edited", inc, inc["pages"], inc["seconds"] / two["seconds"], 0.10),
     ]
     print(
-        f"{'measure':32} {'pages':>5} {'seconds':>8} {'ratio':>6} {'target':>6} "
+        f"{'measure':32} {'pages':>5} {'seconds':>8} {'CPU s':>6} {'ratio':>6} {'target':>6} "
         f"{'RSS MB':>7} {'workers MB':>10}"
     )
     for name, r, pages, ratio, target in rows:
         goal = f"{target:.2f}" if target else "-"
         print(
-            f"{name:32} {pages:>5} {r['seconds']:8.2f} {ratio:6.3f} {goal:>6} "
+            f"{name:32} {pages:>5} {r['seconds']:8.2f} {r['cpu']:6.1f} {ratio:6.3f} {goal:>6} "
             f"{r['rss_self']:7.0f} {r['rss_children']:10.0f}"
         )
     print("(ratios: jobs runs to plain WeasyPrint; re-render to the --jobs 2 clean render)")
