@@ -15,11 +15,17 @@ from casefile.assess.assessments import (
     state_json,
 )
 from casefile.cli.base import new_app
-from casefile.cli.context import actor, console, err_console, open_case, print_json, split_ids
+from casefile.cli.context import (
+    actor,
+    console,
+    err_console,
+    open_case,
+    print_json,
+    split_ids,
+    text_or_file,
+)
 from casefile.cli.show import text
-from casefile.errors import UserInputError
 from casefile.model.assessment import FindingValue
-from casefile.store.yamlio import read_text
 
 app = new_app("Assessments: each incident tested against the law, element by element.")
 
@@ -36,14 +42,6 @@ FINDING_STYLE = {
     "not-applicable": "cyan",
 }
 STATUS_STYLE = {"approved": "green", "challenged": "bold red", "pending": "yellow"}
-
-
-def _reasoning(value: str | None, file: Path | None) -> str | None:
-    if value is not None and file is not None:
-        raise UserInputError("give --reasoning or --reasoning-file, not both")
-    if file is not None:
-        return read_text(file, str(file))
-    return value
 
 
 def _ids(value: str | None) -> list[str] | None:
@@ -84,7 +82,7 @@ def set_(
         finding=finding,
         supporting=_ids(evidence),
         contradicting=_ids(against),
-        reasoning=_reasoning(reasoning, reasoning_file),
+        reasoning=text_or_file("--reasoning", reasoning, reasoning_file),
         confidence=confidence,
     )
     state = assessment_state(case, incident_id)

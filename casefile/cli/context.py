@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import os
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+
+from casefile.errors import UserInputError
 
 if TYPE_CHECKING:
     from casefile.store.case import CaseFolder
@@ -76,3 +79,36 @@ def split_ids(value: str | None) -> list[str]:
     if not value:
         return []
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def parse_date(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserInputError(
+            f"{option}: {value!r} is not a valid date (expected YYYY-MM-DD)"
+        ) from None
+
+
+def parse_timestamp(option: str, value: str | None) -> str | None:
+    """Kept as the user wrote it (precision matters), once it is known to be ISO 8601."""
+    if value is None:
+        return None
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UserInputError(f"{option}: {value!r} is not an ISO date or date-time") from None
+    return value
+
+
+def text_or_file(option: str, text: str | None, file: Path | None) -> str | None:
+    """An option given inline or as `OPTION-file`, never both."""
+    if text is not None and file is not None:
+        raise UserInputError(f"give {option} or {option}-file, not both")
+    if file is not None:
+        from casefile.store.yamlio import read_text
+
+        return read_text(file, str(file))
+    return text

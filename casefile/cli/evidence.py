@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from casefile.cli.base import new_app
-from casefile.cli.context import actor, console, interactive, open_case, print_json
+from casefile.cli.context import actor, console, interactive, open_case, parse_timestamp, print_json
 from casefile.cli.progress import byte_progress
 from casefile.cli.show import fields, table
 from casefile.errors import ProblemsFound, UserInputError
@@ -58,7 +58,7 @@ def add(
         "kind": kind,
         "source": source,
         "url": url,
-        "captured_at": _iso(captured_at),
+        "captured_at": parse_timestamp("--captured-at", captured_at),
         "collected_by": collected_by,
         "method": method,
         "description": description,
@@ -87,18 +87,6 @@ def add(
             highlight=False,
             soft_wrap=True,
         )
-
-
-def _iso(value: str | None) -> str | None:
-    if value is None:
-        return None
-    import datetime as dt
-
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise UserInputError(f"--captured-at: {value!r} is not an ISO date or date-time") from None
-    return value
 
 
 @app.command("list")
@@ -194,7 +182,7 @@ def edit(
         "kind": kind,
         "source": source,
         "url": url,
-        "captured_at": _iso(captured_at),
+        "captured_at": parse_timestamp("--captured-at", captured_at),
         "collected_by": collected_by,
         "method": method,
         "description": description,

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from casefile.cli.base import new_app
-from casefile.cli.context import actor, console, open_case, print_json
+from casefile.cli.context import actor, console, open_case, parse_date, print_json, text_or_file
 from casefile.cli.show import body, fields, table
 from casefile.errors import UserInputError
 from casefile.model.incident import DatePrecision
 from casefile.store.records import add_incident, edit_incident
-from casefile.store.yamlio import read_text
 
 app = new_app("Incidents: the events under investigation.")
-
-
-def _description(text: str | None, file: Path | None) -> str | None:
-    if text is not None and file is not None:
-        raise UserInputError("give --description or --description-file, not both")
-    if file is not None:
-        return read_text(file, str(file))
-    return text
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UserInputError(
-            f"--date: {value!r} is not a valid date (expected YYYY-MM-DD)"
-        ) from None
 
 
 @app.command("add")
@@ -60,14 +39,14 @@ def add(
     data: dict[str, Any] = {
         "id": incident_id,
         "title": title,
-        "date": _date(date),
+        "date": parse_date("--date", date),
         "date_precision": precision,
         "place": place,
         "lat": lat,
         "lon": lon,
         "perpetrator": perpetrator,
         "attribution": attribution,
-        "description": _description(description, description_file) or "",
+        "description": text_or_file("--description", description, description_file) or "",
     }
     incident = add_incident(
         open_case(ctx), actor(ctx), {k: v for k, v in data.items() if v is not None}
@@ -148,14 +127,14 @@ def edit(
     """Change fields of an incident (casualty claims and responses: edit the YAML by hand)."""
     changes: dict[str, Any] = {
         "title": title,
-        "date": _date(date),
+        "date": parse_date("--date", date),
         "date_precision": precision,
         "place": place,
         "lat": lat,
         "lon": lon,
         "perpetrator": perpetrator,
         "attribution": attribution,
-        "description": _description(description, description_file),
+        "description": text_or_file("--description", description, description_file),
     }
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from casefile.cli.base import new_app
-from casefile.cli.context import actor, console, open_case, print_json, split_ids
+from casefile.cli.context import actor, console, open_case, parse_date, print_json, split_ids
 from casefile.cli.show import body, fields, table
 from casefile.errors import UserInputError
 from casefile.store.records import add_witness, edit_witness, read_statement_file
 
 app = new_app("Witness statements: Markdown with front matter; real names only in identities/.")
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UserInputError(
-            f"--interviewed-on: {value!r} is not a valid date (expected YYYY-MM-DD)"
-        ) from None
 
 
 @app.command("add")
@@ -54,7 +42,7 @@ def add(
         "pseudonym": pseudonym,
         "role": role,
         "incidents": incident,
-        "interviewed_on": _date(interviewed_on),
+        "interviewed_on": parse_date("--interviewed-on", interviewed_on),
         "interviewer": interviewer,
         "language": language,
         "consent": split_ids(consent) or None,
@@ -151,7 +139,7 @@ def edit(
         "pseudonym": pseudonym,
         "role": role,
         "incidents": incident or None,
-        "interviewed_on": _date(interviewed_on),
+        "interviewed_on": parse_date("--interviewed-on", interviewed_on),
         "interviewer": interviewer,
         "language": language,
         "consent": split_ids(consent) or None,

@@ -7,7 +7,7 @@ from typing import Any
 from casefile.errors import UserInputError
 from casefile.model.exhibit import Exhibit
 from casefile.store.case import CaseFolder
-from casefile.store.records import build
+from casefile.store.records import merged
 from casefile.store.session import session
 from casefile.store.yamlio import record_to_yaml
 
@@ -33,13 +33,8 @@ def edit_exhibit(
         current = case.load_exhibit(exhibit_id)
         for incident_id in add_incidents:
             case.require_incident(incident_id)
-        data = current.model_dump(mode="json")
-        data.update(changes)
-        data["incidents"] = [
-            *current.incidents,
-            *(i for i in add_incidents if i not in current.incidents),
-        ]
-        exhibit = build(Exhibit, data, f"exhibit {exhibit_id}")
+        linked = [*current.incidents, *(i for i in add_incidents if i not in current.incidents)]
+        exhibit = merged(current, {**changes, "incidents": linked}, f"exhibit {exhibit_id}")
         if exhibit == current:
             return exhibit
         s.write_record(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from casefile.errors import NotFoundError, RecordError, UserInputError
+from casefile.errors import RecordError, UserInputError
 from casefile.model.case import Case
 from casefile.model.custody import GENESIS
 from casefile.model.identity import Identity
@@ -54,6 +53,11 @@ def build(model: type, data: dict[str, Any], where: str):  # type: ignore[no-unt
         raise UserInputError(f"{where}: {field}: {msg}" if field else f"{where}: {msg}") from None
 
 
+def merged(current: Any, changes: dict[str, Any], where: str):  # type: ignore[no-untyped-def]
+    """An edited copy of a record, validated as a whole, so a bad option is named."""
+    return build(type(current), {**current.model_dump(mode="json"), **changes}, where)
+
+
 def add_incident(case: CaseFolder, actor: str, data: dict[str, Any]) -> Incident:
     incident = build(Incident, data, "incident")
     with session(case, actor) as s:
@@ -69,9 +73,7 @@ def edit_incident(
 ) -> Incident:
     with session(case, actor) as s:
         current = case.load_incident(incident_id)
-        data = current.model_dump(mode="json")
-        data.update(changes)
-        incident = build(Incident, data, f"incident {incident_id}")
+        incident = merged(current, changes, f"incident {incident_id}")
         if incident == current:
             return incident
         s.write_record(
@@ -151,9 +153,7 @@ def edit_witness(
 ) -> Statement:
     with session(case, actor) as s:
         current = case.load_statement(statement_id)
-        data = current.meta.model_dump(mode="json")
-        data.update(changes)
-        meta = build(StatementMeta, data, f"statement {statement_id}")
+        meta = merged(current.meta, changes, f"statement {statement_id}")
         for incident_id in meta.incidents:
             case.require_incident(incident_id)
         statement = Statement(meta=meta, body=current.body if body is None else body)
@@ -167,17 +167,3 @@ def edit_witness(
             details={"fields": sorted(changes) + (["body"] if body is not None else [])},
         )
     return statement
-
-
-def next_statement_id(case: CaseFolder) -> str:
-    numbers = [int(i[2:]) for i in case.statement_ids() if i[2:].isdigit()]
-    return f"W-{(max(numbers, default=0) + 1):03d}"
-
-
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def require_exists(path: Path, what: str) -> None:
-    if not path.exists():
-        raise NotFoundError(f"unknown {what}")
