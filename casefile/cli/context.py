@@ -68,7 +68,12 @@ def actor(ctx: typer.Context) -> str:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    """Indented for a person at a terminal; compact for scripts (a 100,000-exhibit listing)."""
+    if sys.stdout.isatty():
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    else:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    sys.stdout.write(text + "\n")
 
 
 def interactive() -> bool:

@@ -414,7 +414,7 @@ def _outline(writer: Any, parts: list[LaidOut], starts: list[int], heights: list
                 stack.pop()
             parent = stack[-1][1] if stack else None
             item = writer.add_outline_item(
-                label,
+                title=label,
                 page_number=g,
                 parent=parent,
                 fit=Fit.xyz(
