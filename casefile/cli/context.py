@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from casefile.store.case import CaseFolder
 
 
-console = Console()
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
 

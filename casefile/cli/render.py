@@ -49,6 +49,8 @@ def register(app: typer.Typer) -> None:
         )
         if target.is_dir():
             raise UserInputError(f"{target}: is a folder; give a file name with -o")
+        if not target.resolve().parent.is_dir():
+            raise UserInputError(f"-o: folder {target.parent} does not exist")
         if interactive():
             err_console.print(f"rendering {chosen.value} dossier…", markup=False, highlight=False)
         result = render(case, options)

@@ -5,6 +5,7 @@ was)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -658,3 +659,42 @@ def test_python_dash_m_and_console_script(case: Case, tmp_path: Path) -> None:
 def test_every_command_has_help(command: list[str]) -> None:
     run = invoke(*command, "--help")
     assert run.code == 0 and "Usage" in run.stdout
+
+
+# -- render: bad options are refused before any work ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--incident", "NOPE"], "NOPE"),
+        (["--format", "docx"], "--format"),
+        (["--audience", "press"], "--audience"),
+        (["--format", "html", "--attach-evidence"], "--attach-evidence"),
+    ],
+)
+def test_render_bad_options(case: Case, tmp_path: Path, args: list[str], needle: str) -> None:
+    before = snapshot(case.root)
+    out = tmp_path / "out.pdf"
+    run = case("render", "-o", out, *args)
+    assert_one_line_error(run, needle)
+    assert not out.exists()
+    assert snapshot(case.root) == before
+
+
+def test_render_into_missing_folder_creates_nothing(case: Case, tmp_path: Path) -> None:
+    before = snapshot(case.root)
+    target = tmp_path / "missing" / "dossier.pdf"
+    run = case("render", "-o", target)
+    assert_one_line_error(run, "does not exist")
+    assert not target.parent.exists()
+    assert snapshot(case.root) == before
+
+
+def test_render_html_is_logged_with_its_hash(case: Case, tmp_path: Path) -> None:
+    out = tmp_path / "dossier.html"
+    case.ok("render", "--format", "html", "--audience", "public", "-o", out)
+    entry = case.log()[-1]
+    assert entry["action"] == "dossier.render"
+    assert entry["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert entry["details"]["audience"] == "public"
