@@ -49,22 +49,26 @@ class ParseCache:
             self._folders[folder] = entries
         return entries
 
-    def parse(self, path: Path, parse: Any) -> Any:
-        """``parse(text)`` of the file at ``path``, from the cache when the file is unchanged."""
-        folder = path.parent.name
+    def parse(self, path: Path | str, parse: Any) -> Any:
+        """``parse(path)`` of the file at ``path``, from the cache when the file is unchanged.
+
+        Takes a plain string too: over 100,000 records pathlib's own cost shows."""
+        full = os.fspath(path)
+        folder_path, name = os.path.split(full)
+        folder = os.path.basename(folder_path)
         try:
-            st = os.stat(path)
+            st = os.stat(full)
         except OSError:
             return parse(path)
         key = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
         entries = self._folder(folder)
-        hit = entries.get(path.name)
+        hit = entries.get(name)
         if isinstance(hit, list) and len(hit) == 5 and hit[:4] == key:
             return hit[4]
         data = parse(path)
         if not _plain(data):
             return data  # e.g. an unquoted date in a hand-written file: JSON would change it
-        entries[path.name] = [*key, data]
+        entries[name] = [*key, data]
         self._dirty.add(folder)
         if not self._registered:
             atexit.register(self.save)
