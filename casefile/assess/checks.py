@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from casefile.assess.library import (
     CASE_CRITERIA_DIR,
@@ -69,30 +68,27 @@ def _attempt(loaded: _Loaded, record_id: str, load: Callable[[], object]) -> obj
         return None
 
 
-def _record_files(case: CaseFolder, folder: str) -> list[Path]:
-    return [p for p in case.record_files() if p.parent == case.root / folder]
-
-
 def _load(case: CaseFolder) -> _Loaded:
     loaded = _Loaded()
     loaded.case = _attempt(loaded, "case.yaml", case.load_case)  # type: ignore[assignment]
     for incident_id in case.incident_ids():
         if _attempt(loaded, incident_id, lambda i=incident_id: case.load_incident(i)):
             loaded.incidents.add(incident_id)
-    for exhibit_id in case.exhibit_ids():
-        exhibit = _attempt(loaded, exhibit_id, lambda i=exhibit_id: case.load_exhibit(i))
-        if isinstance(exhibit, Exhibit):
-            loaded.exhibits[exhibit_id] = exhibit
-    for statement_id in case.statement_ids():
+    failed: list[tuple[str, CasefileError]] = []
+    loaded.exhibits = {e.id: e for e in case.exhibits(failed)}
+    loaded.problems += [Problem("record-invalid", i, exc.message) for i, exc in failed]
+    statement_ids = case.statement_ids()
+    for statement_id in statement_ids:
         statement = _attempt(loaded, statement_id, lambda i=statement_id: case.load_statement(i))
         if isinstance(statement, Statement):
             loaded.statements[statement_id] = statement
         _attempt(
             loaded, f"identities/{statement_id}.yaml", lambda i=statement_id: case.load_identity(i)
         )
-    for path in _record_files(case, "identities"):
+    known_statements = set(statement_ids)
+    for path in case.files("identities"):
         statement_id = path.name.removesuffix(".yaml")
-        if statement_id not in loaded.statements and statement_id not in case.statement_ids():
+        if statement_id not in loaded.statements and statement_id not in known_statements:
             loaded.problems.append(
                 Problem(
                     "unknown-statement",
@@ -101,13 +97,13 @@ def _load(case: CaseFolder) -> _Loaded:
                     "exist; add the statement or remove the identity",
                 )
             )
-    for path in _record_files(case, "assessments"):
+    for path in case.files("assessments"):
         incident_id = path.name.removesuffix(".yaml")
         assessment = _attempt(loaded, case.rel(path), lambda i=incident_id: case.load_assessment(i))
         if isinstance(assessment, Assessment):
             loaded.assessments[incident_id] = assessment
     loaded.library = load_shipped()
-    for path in _record_files(case, CASE_CRITERIA_DIR):
+    for path in case.files(CASE_CRITERIA_DIR):
         where = case.rel(path)
         criterion = _attempt(
             loaded, where, lambda p=path, w=where: _parse_criterion(read_text(p, w), w, p.stem)
