@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from casefile.errors import ProblemsFound
-from casefile.store.atomic import flush, remove_durably, stage, write_atomic
-from casefile.store.case import CaseFolder
+from casefile.store.atomic import flush, is_temp_name, remove_durably, stage, write_atomic
+from casefile.store.case import RECORD_FOLDERS, CaseFolder
 from casefile.store.custody import CustodyLog, LogState
 from casefile.store.lock import case_lock
 
@@ -60,6 +60,23 @@ class PendingRecord:
     details: dict[str, Any] | None = None
 
 
+def clear_interrupted_writes(case: CaseFolder) -> None:
+    """Temp files of record writes killed before their rename. Only records are written
+    under the case lock, which we hold, so no live writer owns one of these."""
+    folders = [case.root / f for f in RECORD_FOLDERS]
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            if is_temp_name(name):
+                (folder / name).unlink(missing_ok=True)
+    for name in os.listdir(case.root):
+        if is_temp_name(name) and name.startswith((".case.yaml.", ".custody.jsonl.")):
+            (case.root / name).unlink(missing_ok=True)
+
+
 class Session:
     def __init__(self, case: CaseFolder, actor: str, state: LogState) -> None:
         self.case = case
@@ -76,6 +93,7 @@ class Session:
             self.state.torn_tail = False
             self.log("custody.repaired", details={"reason": "interrupted final entry removed"})
         self.case.objects.clear_leftovers()
+        clear_interrupted_writes(self.case)
         note = {"note": "changed outside casefile (by hand or by an interrupted command)"}
         self.log_file.append_many(
             self.state,

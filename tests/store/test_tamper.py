@@ -210,3 +210,13 @@ def test_read_only_commands_never_write(filled: Case) -> None:
         assert filled(*args).code == 0, args
     assert snapshot(filled.root) == before
     assert os.path.exists(filled.root / "custody.jsonl")
+
+
+def test_leftover_temp_files_of_a_killed_write_are_removed_by_the_next_command(
+    case: Case,
+) -> None:
+    leftover = case.root / "incidents" / ".INC-1.yaml.abc123.tmp"
+    leftover.write_text("half a record")
+    assert case("verify").code == 0  # ignored by readers: never a record
+    case.ok("incident", "add", "NEW-1", "--title", "New", "--date", "2015-12-01")
+    assert not leftover.exists()
