@@ -19,7 +19,7 @@ computed from where anchors landed. So:
 3. pass C lays out the toc with the real numbers. If a real toc or index does not have the
    page count the offsets assumed, the offsets are recomputed and B and C repeat.
 
-The merge is deterministic: parts in order, pages copied with pypdf, then the stamp, the
+The merge is deterministic: parts in order, pages copied with qpdf (pikepdf), then the stamp, the
 internal links rebuilt as link annotations with explicit destinations, the outline rebuilt
 from the recorded bookmarks, metadata from the view, and a file identifier derived from the
 parts' cache keys. ``jobs=1`` runs the same steps in this process, so every ``jobs`` value,
@@ -320,29 +320,27 @@ def _offsets(order: list[str], counts: dict[str, int]) -> dict[str, int]:
 
 
 def merge(view: DossierView, parts: list[LaidOut], stamp: Any, keys: list[str]) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        ByteStringObject,
-        DictionaryObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
-    )
+    """Parts in order, stamped, links and outline rebuilt, with qpdf (pikepdf): the parts'
+    objects are copied, never parsed into Python objects or re-serialised by hand."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
 
     from casefile.render import stamp as stamping
 
-    writer = PdfWriter()
-    pages: list[Any] = []
+    out = pikepdf.new()
+    sources: list[Any] = []  # kept open until saved: qpdf copies stream data when writing
     starts: list[int] = []
     heights: list[float] = []
+    version = "1.7"
     for part in parts:
-        starts.append(len(pages))
-        reader = PdfReader(io.BytesIO(part.pdf))
-        for page in reader.pages:
-            pages.append(writer.add_page(page))
+        starts.append(len(out.pages))
+        source = pikepdf.open(io.BytesIO(part.pdf))
+        sources.append(source)
+        version = max(version, source.pdf_version)
+        out.pages.extend(source.pages)
         heights.extend(part.heights)
-    stamping.apply(writer, pages, stamp)
+    sources.append(stamping.apply(out, stamp))
+    page_objs = [page.obj for page in out.pages]
 
     # Anchors: the first occurrence in document order wins, as in one WeasyPrint document.
     anchors: dict[str, tuple[int, float, float]] = {}
@@ -362,66 +360,104 @@ def merge(view: DossierView, parts: list[LaidOut], stamp: Any, keys: list[str]) 
             ax, ay = point(g, x1, y1)
             bx, by = point(g, x2, y2)
             dx, dy = point(*dest)
-            annotation = DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Annot"),
-                    NameObject("/Subtype"): NameObject("/Link"),
-                    NameObject("/Rect"): ArrayObject(
-                        [_num(min(ax, bx)), _num(min(ay, by)), _num(max(ax, bx)), _num(max(ay, by))]
-                    ),
-                    NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
-                    NameObject("/Dest"): ArrayObject(
-                        [
-                            pages[dest[0]].indirect_reference,
-                            NameObject("/XYZ"),
-                            _num(dx),
-                            _num(dy),
-                            NumberObject(0),
-                        ]
-                    ),
-                }
+            annotation = Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=Array(
+                    [_num(min(ax, bx)), _num(min(ay, by)), _num(max(ax, bx)), _num(max(ay, by))]
+                ),
+                BS=Dictionary(W=0),
+                Dest=Array([page_objs[dest[0]], Name.XYZ, _num(dx), _num(dy), 0]),
             )
-            target_page = pages[g]
-            if "/Annots" not in target_page:
-                target_page[NameObject("/Annots")] = ArrayObject()
-            target_page["/Annots"].get_object().append(writer._add_object(annotation))
+            target_page = page_objs[g]
+            if Name.Annots not in target_page:
+                target_page.Annots = Array()
+            target_page.Annots.append(out.make_indirect(annotation))
 
-    _outline(writer, parts, starts, heights)
-    writer._root_object[NameObject("/Lang")] = TextStringObject("en")
-    writer._info = None  # type: ignore[assignment]
-    writer.add_metadata(_metadata(view))
+    _outline(out, page_objs, parts, starts, heights)
+    out.Root.Lang = String("en")
+    out.docinfo = out.make_indirect(Dictionary({k: String(v) for k, v in _metadata(view).items()}))
     digest = hashlib.md5("\n".join(keys).encode(), usedforsecurity=False).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    out.trailer.ID = Array([pikepdf.String(digest), pikepdf.String(digest)])
+    buffer = io.BytesIO()
+    out.save(
+        buffer,
+        min_version=version,
+        static_id=True,
+        linearize=False,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
+    for source in sources:
+        source.close()
+    return buffer.getvalue()
 
 
-def _num(value: float):  # type: ignore[no-untyped-def]
-    from pypdf.generic import FloatObject
+def _num(value: float) -> Any:
+    from decimal import Decimal
 
-    return FloatObject(round(value, 4))
+    return Decimal(repr(round(value, 4)))
 
 
-def _outline(writer: Any, parts: list[LaidOut], starts: list[int], heights: list[float]) -> None:
-    from pypdf.generic import Fit
+def _outline(
+    out: Any, page_objs: list[Any], parts: list[LaidOut], starts: list[int], heights: list[float]
+) -> None:
+    from pikepdf import Array, Dictionary, Name, String
 
-    stack: list[tuple[int, Any]] = []
+    # Build the tree as (dict, children) first, then link it as the PDF outline wants.
+    root: list[Any] = []
+    stack: list[tuple[int, list[Any]]] = []
     for start, part in zip(starts, parts, strict=True):
         for page, level, label, x, y in part.bookmarks:
             g = start + int(page)
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            parent = stack[-1][1] if stack else None
-            item = writer.add_outline_item(
-                title=label,
-                page_number=g,
-                parent=parent,
-                fit=Fit.xyz(
-                    left=round(x * PX_TO_PT, 4), top=round((heights[g] - y) * PX_TO_PT, 4), zoom=0
-                ),
+            siblings = stack[-1][1] if stack else root
+            item = out.make_indirect(
+                Dictionary(
+                    Title=String(label),
+                    Dest=Array(
+                        [
+                            page_objs[g],
+                            Name.XYZ,
+                            _num(x * PX_TO_PT),
+                            _num((heights[g] - y) * PX_TO_PT),
+                            0,
+                        ]
+                    ),
+                )
             )
-            stack.append((level, item))
+            children: list[Any] = []
+            siblings.append((item, children))
+            stack.append((level, children))
+    if not root:
+        return
+    outlines = out.make_indirect(Dictionary(Type=Name.Outlines))
+
+    def link(parent: Any, items: list[Any]) -> int:
+        """Link ``items`` under ``parent``; return how many items are visible below it (all
+        open, as pypdf's ``add_outline_item`` made them)."""
+        visible = 0
+        for i, (item, children) in enumerate(items):
+            item.Parent = parent
+            if i > 0:
+                item.Prev = items[i - 1][0]
+            if i + 1 < len(items):
+                item.Next = items[i + 1][0]
+            visible += 1
+            if children:
+                item.First = children[0][0]
+                item.Last = children[-1][0]
+                below = link(item, children)
+                item.Count = below
+                visible += below
+        return visible
+
+    total = link(outlines, root)
+    outlines.First = root[0][0]
+    outlines.Last = root[-1][0]
+    outlines.Count = total
+    out.Root.Outlines = outlines
 
 
 def _metadata(view: DossierView) -> dict[str, str]:
@@ -434,7 +470,7 @@ def _metadata(view: DossierView) -> dict[str, str]:
         "/Keywords": f"{view.reference}, {view.audience}",
         "/Creator": "casefile",
         "/Producer": f"casefile {__version__} (WeasyPrint {_version('weasyprint')}, "
-        f"pypdf {_version('pypdf')})",
+        f"pikepdf {_version('pikepdf')})",
     }
     if view.organisation:
         meta["/Author"] = view.organisation

@@ -47,6 +47,7 @@ class Stamp:
     state: Any  # the ExtGState dictionary used by the run, or None
     state_name: str | None
     mediabox: tuple[float, float, float, float]
+    pdf: bytes = b""  # the reference page's PDF, to copy the font from with pikepdf
 
     @classmethod
     def from_pdf(cls, pdf: bytes) -> Stamp:
@@ -103,7 +104,7 @@ class Stamp:
             renamed.append((operands, op))
         del font_name
         box = tuple(float(v) for v in page.mediabox)
-        return cls(renamed, tm[0], tj[0], glyphs, widths, right, font, state, state_name, box)  # type: ignore[arg-type]
+        return cls(renamed, tm[0], tj[0], glyphs, widths, right, font, state, state_name, box, pdf)  # type: ignore[arg-type]
 
     def content(self, text: str) -> bytes:
         """The content stream drawing ``text`` (digits, spaces, "page", "of") right-aligned."""
@@ -150,42 +151,50 @@ def _cid_widths(w: Any, default: float):  # type: ignore[no-untyped-def]
     return lambda cid: table.get(cid, default)
 
 
-def apply(writer: Any, pages: list[Any], stamp: Stamp) -> None:
-    """Draw "page i of N" on each page of ``writer`` (already holding ``pages``)."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+def apply(out: Any, stamp: Stamp) -> Any:
+    """Draw "page i of N" on each page of the pikepdf ``out``, with one shared font and
+    graphics state copied from the reference page and four content streams per page.
 
-    total = len(pages)
-    font_ref = writer._add_object(stamp.font.clone(writer))
-    state_ref = writer._add_object(stamp.state.clone(writer)) if stamp.state is not None else None
+    Returns the reference document, which must stay open until ``out`` is saved (qpdf
+    copies foreign stream data when writing)."""
+    import pikepdf
 
-    def stream(data: bytes):  # type: ignore[no-untyped-def]
-        s = DecodedStreamObject()
-        s.set_data(data)
-        return writer._add_object(s)
+    total = len(out.pages)
+    reference = pikepdf.open(io.BytesIO(stamp.pdf))
+    resources = reference.pages[0].Resources
+    ((_name_, font),) = resources.Font.items()
 
-    push, pop = stream(b"q\n"), stream(b"Q\n")
-    for number, page in enumerate(pages, start=1):
-        box = tuple(float(v) for v in page.mediabox)
+    def copy(obj: Any) -> Any:
+        return out.copy_foreign(obj if obj.is_indirect else reference.make_indirect(obj))
+
+    font_ref = copy(font)
+    state_ref = None
+    if stamp.state_name is not None:
+        state_ref = copy(resources.ExtGState[stamp.state_name])
+    font_key, state_key = pikepdf.Name(FONT_NAME), pikepdf.Name(STATE_NAME)
+    push = out.make_stream(b"q\n")
+    pop = out.make_stream(b"Q\n")
+    done: set[tuple[int, int]] = set()
+    for number, page in enumerate(out.pages, start=1):
+        obj = page.obj
+        box = tuple(float(v) for v in obj.MediaBox)
         if box != stamp.mediabox:
             raise RuntimeError(
                 f"page {number}: size {box} differs from the stamp's {stamp.mediabox}"
             )
-        resources = page["/Resources"].get_object()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            fonts = DictionaryObject()
-            resources[NameObject("/Font")] = fonts
-        fonts = fonts.get_object()
-        fonts[NameObject(FONT_NAME)] = font_ref
-        if state_ref is not None:
-            states = resources.get("/ExtGState")
-            if states is None:
-                states = DictionaryObject()
-                resources[NameObject("/ExtGState")] = states
-            states.get_object()[NameObject(STATE_NAME)] = state_ref
-        contents = page.get("/Contents")
-        existing = (
-            list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
-        )
-        own = stream(stamp.content(f"page {number} of {total}"))
-        page[NameObject("/Contents")] = ArrayObject([push, *existing, pop, own])
+        res = obj.Resources
+        ident = res.objgen
+        if ident == (0, 0) or ident not in done:
+            done.add(ident)
+            if pikepdf.Name.Font not in res:
+                res.Font = pikepdf.Dictionary()
+            res.Font[font_key] = font_ref
+            if state_ref is not None:
+                if pikepdf.Name.ExtGState not in res:
+                    res.ExtGState = pikepdf.Dictionary()
+                res.ExtGState[state_key] = state_ref
+        contents = obj.Contents
+        existing = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        own = out.make_stream(stamp.content(f"page {number} of {total}"))
+        obj.Contents = pikepdf.Array([push, *existing, pop, own])
+    return reference
