@@ -24,6 +24,7 @@ from casefile.store.atomic import write_atomic
 
 PIPELINE = "parts-1"
 CACHE_DIR = Path(".casefile-cache") / "render"
+HINT = "last-parts.hint"  # the parts of the last render: a guess for the next one, never trusted
 
 
 def _version(package: str) -> str:
@@ -81,6 +82,35 @@ class PartCache:
             write_atomic(self.root / f"{key}.json", json.dumps(record, sort_keys=True))
         except OSError:
             # A read-only case folder still renders; it just renders everything.
+            pass
+
+    def peek(self, key: str) -> dict[str, Any] | None:
+        """An entry's recorded layout (page count, anchors...) without its PDF, unchecked:
+        only for predictions that are verified against real layouts."""
+        if self.root is None:
+            return None
+        try:
+            meta = json.loads((self.root / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) else None
+
+    def read_hint(self) -> dict[str, str]:
+        """The part keys of the last render (part name -> key), or nothing."""
+        if self.root is None:
+            return {}
+        try:
+            hint = json.loads((self.root / HINT).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return hint if isinstance(hint, dict) else {}
+
+    def write_hint(self, keys: dict[str, str]) -> None:
+        if self.root is None or not self.root.is_dir():
+            return
+        try:
+            write_atomic(self.root / HINT, json.dumps(keys, sort_keys=True))
+        except OSError:
             pass
 
     def prune(self, keep: set[str], max_entries: int) -> None:

@@ -153,6 +153,14 @@ def layout_part(html: str, case_root: str, template_dirs: list[str]) -> LaidOut:
 # -- running parts: cache, then a process pool -----------------------------------------------
 
 
+def _warm_up() -> None:
+    """Worker initializer: import WeasyPrint and load the font configuration once."""
+    import weasyprint  # noqa: F401
+    from weasyprint.text.fonts import FontConfiguration
+
+    FontConfiguration()
+
+
 class Runner:
     """Lays out parts: from the cache when it can, else in ``jobs`` processes (or this one)."""
 
@@ -163,8 +171,11 @@ class Runner:
         self.cache = cache
         self.used: set[str] = set()
         self._pool: Any = None
+        self._deferred: list[_Pending] = []
 
     def __enter__(self) -> Runner:
+        if self.jobs > 1:
+            self._executor()  # the workers import WeasyPrint while this process makes HTML
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -176,42 +187,73 @@ class Runner:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            import weasyprint  # noqa: F401  (imported once, before the fork, shared)
-
+            # WeasyPrint is imported by each worker (in parallel), never by this process:
+            # a re-render whose changed parts all go to the workers does not pay for it here.
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context(method)
+                self.jobs, mp_context=multiprocessing.get_context(method), initializer=_warm_up
             )
+            # Start every worker now (the executor otherwise starts them one per submit).
+            for _ in range(self.jobs):
+                self._pool.submit(int)
         return self._pool
 
-    def run(self, parts: list[Part]) -> dict[str, LaidOut]:
-        done: dict[str, LaidOut] = {}
-        todo: list[Part] = []
+    def start(self, parts: list[Part], *, defer: bool = False) -> _Pending:
+        """Look ``parts`` up in the cache and send the misses to the workers (with
+        ``defer``, only at the next :meth:`run` or :meth:`finish`: that run goes first)."""
+        pending = _Pending()
         for part in parts:
             self.used.add(part.key)
             hit = self.cache.get(part.key)
             if hit is not None:
-                done[part.name] = LaidOut.from_cache(*hit)
+                pending.done[part.name] = LaidOut.from_cache(*hit)
             else:
-                todo.append(part)
+                pending.todo.append(part)
         # Longest first: the pool finishes together (a good greedy schedule).
-        todo.sort(key=lambda p: (-len(p.html), p.name))
-        if self.jobs > 1 and len(todo) > 1:
-            pool = self._executor()
-            futures = {
-                p.name: pool.submit(layout_part, p.html, self.case_root, self.template_dirs)
-                for p in todo
-            }
-            results = {name: f.result() for name, f in futures.items()}
+        pending.todo.sort(key=lambda p: (-len(p.html), p.name))
+        if defer:
+            self._deferred.append(pending)
         else:
-            results = {
-                p.name: layout_part(p.html, self.case_root, self.template_dirs) for p in todo
+            self._submit(pending)
+        return pending
+
+    def _submit(self, pending: _Pending) -> None:
+        if self.jobs > 1 and pending.todo and not pending.futures:
+            pool = self._executor()
+            pending.futures = {
+                p.name: pool.submit(layout_part, p.html, self.case_root, self.template_dirs)
+                for p in pending.todo
             }
-        for part in todo:
-            laid = results[part.name]
+
+    def _flush(self) -> None:
+        while self._deferred:
+            self._submit(self._deferred.pop(0))
+
+    def finish(self, pending: _Pending) -> dict[str, LaidOut]:
+        self._submit(pending)
+        if pending in self._deferred:
+            self._deferred.remove(pending)
+        if pending.todo:
+            self._flush()  # about to wait: let the deferred parts run meanwhile
+        done = dict(pending.done)
+        for part in pending.todo:
+            if pending.futures:
+                laid = pending.futures[part.name].result()
+            else:
+                laid = layout_part(part.html, self.case_root, self.template_dirs)
             self.cache.put(part.key, laid.meta(), laid.pdf)
             done[part.name] = laid
         return done
+
+    def run(self, parts: list[Part]) -> dict[str, LaidOut]:
+        return self.finish(self.start(parts))
+
+
+@dataclass
+class _Pending:
+    done: dict[str, LaidOut] = dataclasses.field(default_factory=dict)
+    todo: list[Part] = dataclasses.field(default_factory=list)
+    futures: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 # -- the pipeline -----------------------------------------------------------------------------
@@ -261,13 +303,11 @@ def render_parts(
         Part("back", html("back")),
         Part("stamp", reference_html(css)),
     ]
-    with Runner(case_root, template_dirs, jobs, cache) as runner:
-        laid = runner.run(pass_a)
-        stamp = Stamp.from_pdf(laid.pop("stamp").pdf)
+
+    def settle(runner: Runner, laid: dict[str, LaidOut]) -> tuple[Part, Part, dict[str, int]]:
+        """Passes B and C on the pass-A layouts ``laid`` (updated with the index and toc)."""
         counts = {name: laid[name].pages for name in order if name in laid}
         counts["index"] = 0
-        index_part: Part | None = None
-        toc_part: Part | None = None
         for _round in range(MAX_ROUNDS):
             offsets = _offsets(order, counts)
 
@@ -296,16 +336,67 @@ def render_parts(
             toc_part = Part("toc", html("toc", v=view, page_attr=attr))
             laid.update(runner.run([toc_part]))
             if laid["toc"].pages == counts["toc"]:
-                break
+                return index_part, toc_part, counts
             counts["toc"] = laid["toc"].pages
-        else:  # pragma: no cover - would need contents whose length oscillates
-            raise RuntimeError("the contents and exhibit index did not settle on a page count")
+        raise RuntimeError("the contents and exhibit index did not settle on a page count")
+
+    with Runner(case_root, template_dirs, jobs, cache) as runner:
+        # Speculation: when parts changed since the last render, assume they kept their page
+        # counts and anchor pages, and lay out the index and contents from that guess at once,
+        # ahead of (and alongside) the changed parts. The guess is used only if the real
+        # layouts match it in everything passes B and C read, so the bytes are the same.
+        pending = runner.start(pass_a, defer=True)
+        guess = _guess(cache, pending, pass_a) if runner.jobs > 1 else None
+        speculated = None
+        if guess is not None:
+            try:
+                speculated = guess, settle(runner, guess)
+            except RuntimeError:  # pragma: no cover - then the real passes will fail too
+                speculated = None
+        laid = runner.finish(pending)
+        stamp = Stamp.from_pdf(laid.pop("stamp").pdf)
+        if speculated is not None and all(
+            _shape(laid[name]) == _shape(part)
+            for name, part in speculated[0].items()
+            if name not in ("index", "toc")
+        ):
+            index_part, toc_part, counts = speculated[1]
+            laid["index"], laid["toc"] = speculated[0]["index"], speculated[0]["toc"]
+        else:
+            index_part, toc_part, counts = settle(runner, laid)
         cache.prune(runner.used, max_entries=4 * len(order) + 16)
+        cache.write_hint({p.name: p.key for p in pass_a})
         keys = [p.key for p in pass_a if p.name not in ("toc",)] + [index_part.key, toc_part.key]
 
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
+
+
+def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:
+    """What passes B and C read of a pass-A part: its page count and anchor pages."""
+    return part.pages, {name: int(where[0]) for name, where in part.anchors.items()}
+
+
+def _guess(cache: PartCache, pending: _Pending, pass_a: list[Part]) -> dict[str, LaidOut] | None:
+    """Pass A as it will probably turn out: cached parts as they are, each changed part as
+    it was in the last render (from the hint), or None if that cannot be guessed."""
+    if not pending.todo:
+        return None
+    last = cache.read_hint()
+    guess: dict[str, LaidOut] = dict(pending.done)
+    for part in pending.todo:
+        if part.name == "stamp":
+            return None
+        meta = cache.peek(last.get(part.name, ""))
+        if meta is None:
+            return None
+        try:
+            guess[part.name] = LaidOut.from_cache(meta, b"")
+        except (KeyError, TypeError):
+            return None
+    guess.pop("stamp", None)
+    return guess
 
 
 def _offsets(order: list[str], counts: dict[str, int]) -> dict[str, int]:

@@ -6,7 +6,7 @@ import pytest
 
 from casefile.render import parallel
 from casefile.render.cache import CACHE_DIR
-from render._parts_case import check_numbers, generator, render_pdf, small_case
+from render._parts_case import check_numbers, generator, page_texts, render_pdf, small_case
 
 
 @pytest.fixture
@@ -53,3 +53,37 @@ def test_cache_is_derived(tmp_path) -> None:  # type: ignore[no-untyped-def]
     new = {p for p in after - before if CACHE_DIR.parts[0] not in p.parts}
     assert new == set()
     assert (case.root / ".casefile-cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_speculative_contents_with_two_jobs(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With workers, the contents and index are laid out from a guess (the changed parts
+    keep their page counts); the guess, right or wrong, never changes the bytes."""
+    guesses: list[bool] = []
+    real = parallel._guess
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        guess = real(*args, **kwargs)
+        guesses.append(guess is not None)
+        return guess
+
+    monkeypatch.setattr(parallel, "_guess", spy)
+    case = small_case(tmp_path / "case")
+    render_pdf(case, 2, clean=True)
+    assert guesses == [False]  # nothing to guess from
+
+    # A small edit: the guess holds.
+    generator().edit_description(case, "INC-0001", "One more sentence.")
+    small = render_pdf(case, 2)
+    assert guesses[-1] is True
+    assert small == render_pdf(case, 1, clean=True)
+    check_numbers(small)
+
+    # A long edit: pages move, the guess is dropped, the result is still a clean render's.
+    render_pdf(case, 2)
+    generator().edit_description(case, "INC-0001", "A further paragraph. " * 300)
+    guesses.clear()
+    moved = render_pdf(case, 2)
+    assert guesses == [True]
+    assert len(page_texts(moved)) > len(page_texts(small))  # so the guess was wrong
+    assert moved == render_pdf(case, 1, clean=True)
+    check_numbers(moved)
