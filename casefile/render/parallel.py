@@ -172,6 +172,8 @@ class Runner:
         self.used: set[str] = set()
         self._pool: Any = None
         self._deferred: list[_Pending] = []
+        self._inflight: dict[str, Any] = {}
+        self._guesses: set[str] = set()
 
     def __enter__(self) -> Runner:
         if self.jobs > 1:
@@ -180,7 +182,7 @@ class Runner:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)  # prefetched guesses not yet started
 
     def _executor(self) -> Any:
         if self._pool is None:
@@ -219,11 +221,34 @@ class Runner:
 
     def _submit(self, pending: _Pending) -> None:
         if self.jobs > 1 and pending.todo and not pending.futures:
-            pool = self._executor()
-            pending.futures = {
-                p.name: pool.submit(layout_part, p.html, self.case_root, self.template_dirs)
-                for p in pending.todo
-            }
+            pending.futures = {p.name: self._future(p) for p in pending.todo}
+
+    def _future(self, part: Part) -> Any:
+        """The layout of ``part`` in a worker; one already started (by :meth:`prefetch`)
+        for the same key is shared."""
+        future = self._inflight.get(part.key)
+        if future is None or future.cancelled():
+            future = self._executor().submit(
+                layout_part, part.html, self.case_root, self.template_dirs
+            )
+            self._inflight[part.key] = future
+        return future
+
+    def prefetch(self, parts: list[Part]) -> None:
+        """Start laying out parts that may be asked for later (a guess: if no :meth:`run`
+        asks for one of them, its layout is dropped, or cancelled if not started)."""
+        if self.jobs > 1:
+            for part in parts:
+                if part.key not in self._inflight and not self.cache.has(part.key):
+                    self._future(part)
+                    self._guesses.add(part.key)
+
+    def drop_guesses(self, keep: str) -> None:
+        """Cancel the prefetched layouts not yet started, but ``keep``'s."""
+        for key in sorted(self._guesses - {keep}):
+            if self._inflight[key].cancel():
+                del self._inflight[key]
+        self._guesses.clear()
 
     def _flush(self) -> None:
         while self._deferred:
@@ -304,6 +329,25 @@ def render_parts(
         Part("stamp", reference_html(css)),
     ]
 
+    def toc_part_for(
+        laid: dict[str, LaidOut], counts: dict[str, int], index: LaidOut | None = None
+    ) -> Part:
+        """The contents with real numbers for these page counts (``index``: in place of
+        the laid-out index, for a guess)."""
+        if index is not None:
+            laid = {**laid, "index": index}
+        offsets = _offsets(order, counts)
+
+        def attr(anchor: str) -> Markup:
+            for name in order:
+                part = laid.get(name)
+                if part is not None and anchor in part.anchors:
+                    page = offsets[name] + int(part.anchors[anchor][0]) + 1
+                    return Markup(' data-page="%d"') % page
+            return Markup("")
+
+        return Part("toc", html("toc", v=view, page_attr=attr))
+
     def settle(runner: Runner, laid: dict[str, LaidOut]) -> tuple[Part, Part, dict[str, int]]:
         """Passes B and C on the pass-A layouts ``laid`` (updated with the index and toc)."""
         counts = {name: laid[name].pages for name in order if name in laid}
@@ -323,17 +367,23 @@ def render_parts(
                     {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
                 )
             index_part = Part("index", html("index"))
-            laid.update(runner.run([index_part]))
+            pending = runner.start([index_part])
+            if pending.todo and runner.jobs > 1:
+                # The index is long to lay out and the contents wait for its page count:
+                # meanwhile, lay out the contents for the likeliest counts on the other
+                # worker. One is used only if its HTML is exactly the one asked for later.
+                runner.prefetch(
+                    [
+                        toc_part_for(laid, {**counts, "index": n}, _index_stand_in(n))
+                        for n in _likely_index_pages(cache, len(view.exhibits))
+                    ]
+                )
+            laid.update(runner.finish(pending))
             if laid["index"].pages != counts["index"]:
                 counts["index"] = laid["index"].pages
                 continue  # the custody and annexes entries of the contents moved
-            offsets = _offsets(order, counts)
-
-            def attr(anchor: str, offsets: dict[str, int] = offsets) -> Markup:
-                page = page_of(anchor, offsets)
-                return Markup(' data-page="%d"') % page if page is not None else Markup("")
-
-            toc_part = Part("toc", html("toc", v=view, page_attr=attr))
+            toc_part = toc_part_for(laid, counts)
+            runner.drop_guesses(keep=toc_part.key)
             laid.update(runner.run([toc_part]))
             if laid["toc"].pages == counts["toc"]:
                 return index_part, toc_part, counts
@@ -365,12 +415,26 @@ def render_parts(
         else:
             index_part, toc_part, counts = settle(runner, laid)
         cache.prune(runner.used, max_entries=4 * len(order) + 16)
-        cache.write_hint({p.name: p.key for p in pass_a})
+        cache.write_hint({**{p.name: p.key for p in pass_a}, "index": index_part.key})
         keys = [p.key for p in pass_a if p.name not in ("toc",)] + [index_part.key, toc_part.key]
 
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
+
+
+def _index_stand_in(pages: int) -> LaidOut:
+    """An exhibit index of ``pages`` pages, as far as the contents read it."""
+    return LaidOut(b"", pages, [], {"exhibit-index": [0, 0.0, 0.0]}, [], [], [])
+
+
+def _likely_index_pages(cache: PartCache, exhibits: int) -> list[int]:
+    """Page counts of the exhibit index to guess, likeliest first: the last render's, or
+    about 20 exhibits a page."""
+    meta = cache.peek(cache.read_hint().get("index", ""))
+    pages = meta.get("pages") if meta else None
+    center = pages if isinstance(pages, int) else max(1, -(-exhibits // 20))
+    return [n for n in (center, center + 1, center - 1) if n >= 1]
 
 
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:
