@@ -13,6 +13,7 @@ truncated file or a stray edit is a miss, never a wrong dossier.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,12 +35,17 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def part_key(html: str) -> str:
+@functools.cache
+def _key_prefix() -> bytes:
+    """What every key depends on besides the HTML (package metadata is slow to read)."""
     from casefile import __version__
 
-    h = hashlib.sha256()
-    for item in (PIPELINE, __version__, _version("weasyprint"), _version("pypdf")):
-        h.update(item.encode() + b"\0")
+    items = (PIPELINE, __version__, _version("weasyprint"), _version("pypdf"))
+    return b"".join(item.encode() + b"\0" for item in items)
+
+
+def part_key(html: str) -> str:
+    h = hashlib.sha256(_key_prefix())
     h.update(html.encode("utf-8"))
     return h.hexdigest()
 

@@ -306,91 +306,93 @@ def render_parts(
     """``render_part(section, v=..., inc=..., page_attr=...)`` gives a part's HTML."""
     from casefile.render.stamp import Stamp, reference_html
 
-    def no_pages(_anchor: str) -> Markup:
-        return Markup("")
+    # The workers start (and import WeasyPrint) while this process makes the parts' HTML.
+    with Runner(case_root, template_dirs, jobs, cache) as runner:
 
-    digits = len(str(max(100, 8 * len(view.incidents))))
-    placeholder = Markup(f' data-page="{"0" * digits}"')
-    # The fingerprint and the case date change with every edit, but only the cover prints
-    # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
-    # the view). Every other part gets them blanked so it stays cached across edits.
-    blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint), date="")
-
-    def html(section: str, v: DossierView = blank_view, **extra: Any) -> str:
-        extra.setdefault("page_attr", no_pages)
-        return render_part(section, v=v, **extra)
-
-    order = ["toc", "front", *[inc.anchor for inc in view.incidents], "index", "back"]
-    pass_a = [
-        Part("toc", html("toc", v=blank_view, page_attr=lambda _a: placeholder)),
-        Part("front", html("front")),
-        *[Part(inc.anchor, html("incident", inc=inc)) for inc in view.incidents],
-        Part("back", html("back")),
-        Part("stamp", reference_html(css)),
-    ]
-
-    def toc_part_for(
-        laid: dict[str, LaidOut], counts: dict[str, int], index: LaidOut | None = None
-    ) -> Part:
-        """The contents with real numbers for these page counts (``index``: in place of
-        the laid-out index, for a guess)."""
-        if index is not None:
-            laid = {**laid, "index": index}
-        offsets = _offsets(order, counts)
-
-        def attr(anchor: str) -> Markup:
-            for name in order:
-                part = laid.get(name)
-                if part is not None and anchor in part.anchors:
-                    page = offsets[name] + int(part.anchors[anchor][0]) + 1
-                    return Markup(' data-page="%d"') % page
+        def no_pages(_anchor: str) -> Markup:
             return Markup("")
 
-        return Part("toc", html("toc", v=view, page_attr=attr))
+        digits = len(str(max(100, 8 * len(view.incidents))))
+        placeholder = Markup(f' data-page="{"0" * digits}"')
+        # The fingerprint and the case date change with every edit, but only the cover prints
+        # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
+        # the view). Every other part gets them blanked so it stays cached across edits.
+        blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint), date="")
 
-    def settle(runner: Runner, laid: dict[str, LaidOut]) -> tuple[Part, Part, dict[str, int]]:
-        """Passes B and C on the pass-A layouts ``laid`` (updated with the index and toc)."""
-        counts = {name: laid[name].pages for name in order if name in laid}
-        counts["index"] = 0
-        for _round in range(MAX_ROUNDS):
+        def html(section: str, v: DossierView = blank_view, **extra: Any) -> str:
+            extra.setdefault("page_attr", no_pages)
+            return render_part(section, v=v, **extra)
+
+        order = ["toc", "front", *[inc.anchor for inc in view.incidents], "index", "back"]
+        pass_a = [
+            Part("toc", html("toc", v=blank_view, page_attr=lambda _a: placeholder)),
+            Part("front", html("front")),
+            *[Part(inc.anchor, html("incident", inc=inc)) for inc in view.incidents],
+            Part("back", html("back")),
+            Part("stamp", reference_html(css)),
+        ]
+
+        def toc_part_for(
+            laid: dict[str, LaidOut], counts: dict[str, int], index: LaidOut | None = None
+        ) -> Part:
+            """The contents with real numbers for these page counts (``index``: in place of
+            the laid-out index, for a guess)."""
+            if index is not None:
+                laid = {**laid, "index": index}
             offsets = _offsets(order, counts)
 
-            def page_of(anchor: str, offsets: dict[str, int] = offsets) -> int | None:
+            def attr(anchor: str) -> Markup:
                 for name in order:
                     part = laid.get(name)
                     if part is not None and anchor in part.anchors:
-                        return offsets[name] + int(part.anchors[anchor][0]) + 1
-                return None
+                        page = offsets[name] + int(part.anchors[anchor][0]) + 1
+                        return Markup(' data-page="%d"') % page
+                return Markup("")
 
-            for exhibit in view.exhibits:
-                exhibit.cited_pages = sorted(
-                    {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
-                )
-            index_part = Part("index", html("index"))
-            pending = runner.start([index_part])
-            if pending.todo and runner.jobs > 1:
-                # The index is long to lay out and the contents wait for its page count:
-                # meanwhile, lay out the contents for the likeliest counts on the other
-                # worker. One is used only if its HTML is exactly the one asked for later.
-                runner.prefetch(
-                    [
-                        toc_part_for(laid, {**counts, "index": n}, _index_stand_in(n))
-                        for n in _likely_index_pages(cache, len(view.exhibits))
-                    ]
-                )
-            laid.update(runner.finish(pending))
-            if laid["index"].pages != counts["index"]:
-                counts["index"] = laid["index"].pages
-                continue  # the custody and annexes entries of the contents moved
-            toc_part = toc_part_for(laid, counts)
-            runner.drop_guesses(keep=toc_part.key)
-            laid.update(runner.run([toc_part]))
-            if laid["toc"].pages == counts["toc"]:
-                return index_part, toc_part, counts
-            counts["toc"] = laid["toc"].pages
-        raise RuntimeError("the contents and exhibit index did not settle on a page count")
+            return Part("toc", html("toc", v=view, page_attr=attr))
 
-    with Runner(case_root, template_dirs, jobs, cache) as runner:
+        def settle(runner: Runner, laid: dict[str, LaidOut]) -> tuple[Part, Part, dict[str, int]]:
+            """Passes B and C on the pass-A layouts ``laid`` (updated with the index and toc)."""
+            counts = {name: laid[name].pages for name in order if name in laid}
+            counts["index"] = 0
+            for _round in range(MAX_ROUNDS):
+                offsets = _offsets(order, counts)
+
+                def page_of(anchor: str, offsets: dict[str, int] = offsets) -> int | None:
+                    for name in order:
+                        part = laid.get(name)
+                        if part is not None and anchor in part.anchors:
+                            return offsets[name] + int(part.anchors[anchor][0]) + 1
+                    return None
+
+                for exhibit in view.exhibits:
+                    exhibit.cited_pages = sorted(
+                        {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
+                    )
+                index_part = Part("index", html("index"))
+                pending = runner.start([index_part])
+                if pending.todo and runner.jobs > 1:
+                    # The index is long to lay out and the contents wait for its page count:
+                    # meanwhile, lay out the contents for the likeliest counts on the other
+                    # worker. One is used only if its HTML is exactly the one asked for later.
+                    runner.prefetch(
+                        [
+                            toc_part_for(laid, {**counts, "index": n}, _index_stand_in(n))
+                            for n in _likely_index_pages(cache, len(view.exhibits))
+                        ]
+                    )
+                laid.update(runner.finish(pending))
+                if laid["index"].pages != counts["index"]:
+                    counts["index"] = laid["index"].pages
+                    continue  # the custody and annexes entries of the contents moved
+                toc_part = toc_part_for(laid, counts)
+                runner.drop_guesses(keep=toc_part.key)
+                laid.update(runner.run([toc_part]))
+                if laid["toc"].pages == counts["toc"]:
+                    return index_part, toc_part, counts
+                counts["toc"] = laid["toc"].pages
+            raise RuntimeError("the contents and exhibit index did not settle on a page count")
+
         # Speculation: when parts changed since the last render, assume they kept their page
         # counts and anchor pages, and lay out the index and contents from that guess at once,
         # ahead of (and alongside) the changed parts. The guess is used only if the real
