@@ -29,6 +29,16 @@ Every part is cached by the SHA-256 of its HTML (see :mod:`casefile.render.cache
 re-render after one edit lays out that incident, the cover and contents, and the index
 only if some cited page moved.
 
+With workers (``jobs > 1``) two guesses shorten the serial tail; neither changes a byte,
+since a guessed layout is used only when its HTML is exactly the one asked for, or when
+the real layouts match the guess in everything passes B and C read:
+
+* after an edit, the changed parts are assumed to keep the page counts and anchor pages
+  they had in the last render (``last-parts.hint`` in the cache), so passes B and C run at
+  once, alongside the changed parts;
+* while the exhibit index is laid out, the contents are laid out for its likeliest page
+  counts on the other worker.
+
 PDF/A-3b with attached evidence (``--attach-evidence``) is not produced here: it takes the
 single-document path in :mod:`casefile.render.dossier`.
 """
