@@ -62,7 +62,12 @@ def check_numbers(pdf: bytes) -> None:
         assert found, title
         return found[0]
 
-    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)$", texts[toc_page - 1], re.M)
+    # Each contents entry reads "label N" (a dotted rule, not text, joins them on paper).
+    entries = [
+        (label, number)
+        for label, number in re.findall(r"^(.+?)\s(\d+)$", texts[toc_page - 1], re.M)
+        if not re.search(r"\bpage \d+ of$", label)  # the footer's "page X of Y"
+    ]
     assert len(entries) >= 8, entries
     for title, number in entries:
         title = title.strip().rstrip(".").strip()
