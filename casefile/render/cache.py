@@ -90,9 +90,6 @@ class PartCache:
             # A read-only case folder still renders; it just renders everything.
             pass
 
-    def has(self, key: str) -> bool:
-        return self.root is not None and (self.root / f"{key}.json").is_file()
-
     def peek(self, key: str) -> dict[str, Any] | None:
         """An entry's recorded layout (page count, anchors...) without its PDF, unchecked:
         only for predictions that are verified against real layouts."""

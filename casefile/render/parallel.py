@@ -183,7 +183,6 @@ class Runner:
         self._pool: Any = None
         self._deferred: list[_Pending] = []
         self._inflight: dict[str, Any] = {}
-        self._guesses: set[str] = set()
 
     def __enter__(self) -> Runner:
         if self.jobs > 1:
@@ -192,7 +191,7 @@ class Runner:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)  # prefetched guesses not yet started
+            self._pool.shutdown(cancel_futures=True)
 
     def _executor(self) -> Any:
         if self._pool is None:
@@ -234,8 +233,8 @@ class Runner:
             pending.futures = {p.name: self._future(p) for p in pending.todo}
 
     def _future(self, part: Part) -> Any:
-        """The layout of ``part`` in a worker; one already started (by :meth:`prefetch`)
-        for the same key is shared."""
+        """The layout of ``part`` in a worker; one already started for the same key is
+        shared."""
         future = self._inflight.get(part.key)
         if future is None or future.cancelled():
             future = self._executor().submit(
@@ -243,22 +242,6 @@ class Runner:
             )
             self._inflight[part.key] = future
         return future
-
-    def prefetch(self, parts: list[Part]) -> None:
-        """Start laying out parts that may be asked for later (a guess: if no :meth:`run`
-        asks for one of them, its layout is dropped, or cancelled if not started)."""
-        if self.jobs > 1:
-            for part in parts:
-                if part.key not in self._inflight and not self.cache.has(part.key):
-                    self._future(part)
-                    self._guesses.add(part.key)
-
-    def drop_guesses(self, keep: str) -> None:
-        """Cancel the prefetched layouts not yet started, but ``keep``'s."""
-        for key in sorted(self._guesses - {keep}):
-            if self._inflight[key].cancel():
-                del self._inflight[key]
-        self._guesses.clear()
 
     def _flush(self) -> None:
         while self._deferred:
@@ -381,22 +364,11 @@ def render_parts(
                     )
                 index_part = Part("index", html("index"))
                 pending = runner.start([index_part])
-                if pending.todo and runner.jobs > 1:
-                    # The index is long to lay out and the contents wait for its page count:
-                    # meanwhile, lay out the contents for the likeliest counts on the other
-                    # worker. One is used only if its HTML is exactly the one asked for later.
-                    runner.prefetch(
-                        [
-                            toc_part_for(laid, {**counts, "index": n}, _index_stand_in(n))
-                            for n in _likely_index_pages(cache, len(view.exhibits))
-                        ]
-                    )
                 laid.update(runner.finish(pending))
                 if laid["index"].pages != counts["index"]:
                     counts["index"] = laid["index"].pages
                     continue  # the custody and annexes entries of the contents moved
                 toc_part = toc_part_for(laid, counts)
-                runner.drop_guesses(keep=toc_part.key)
                 laid.update(runner.run([toc_part]))
                 if laid["toc"].pages == counts["toc"]:
                     return index_part, toc_part, counts
@@ -433,20 +405,6 @@ def render_parts(
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
-
-
-def _index_stand_in(pages: int) -> LaidOut:
-    """An exhibit index of ``pages`` pages, as far as the contents read it."""
-    return LaidOut(b"", pages, [], {"exhibit-index": [0, 0.0, 0.0]}, [], [], [])
-
-
-def _likely_index_pages(cache: PartCache, exhibits: int) -> list[int]:
-    """Page counts of the exhibit index to guess, likeliest first: the last render's, or
-    about 20 exhibits a page."""
-    meta = cache.peek(cache.read_hint().get("index", ""))
-    pages = meta.get("pages") if meta else None
-    center = pages if isinstance(pages, int) else max(1, -(-exhibits // 20))
-    return [n for n in (center, center + 1, center - 1) if n >= 1]
 
 
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:
