@@ -12,15 +12,19 @@ from casefile.errors import ProblemsFound
 from casefile.store.verify import report, verify_case
 
 
+def _with_id(problem: dict) -> str:
+    """The message, led by the id unless the message already names it first."""
+    message, ident = problem["message"], problem["id"]
+    return message if message.startswith(ident) else f"{ident}: {message}"
+
+
 def print_report(result: dict, as_json: bool, summary: str) -> None:
     if as_json:
         print_json(result)
         return
     for p in result["problems"]:
         style = "red" if p["severity"] == "error" else "yellow"
-        console.print(
-            Text(f"{p['severity']:7} {p['code']:18} {p['id']}: {p['message']}", style=style)
-        )
+        console.print(Text(f"{p['severity']:7} {p['code']:18} {_with_id(p)}", style=style))
     verdict = "OK" if result["ok"] else "FAILED"
     console.print(Text(f"{verdict}: {summary}", style="bold green" if result["ok"] else "bold red"))
 
