@@ -9,6 +9,7 @@ citation, so filling it in cannot move them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import mimetypes
@@ -57,17 +58,14 @@ def pictures(view: DossierView) -> dict[str, Markup]:
     ]
     items = [
         TimelineItem(
-            label=str(i.number), date=_date(i.date_iso), killed=i.max_killed, title=i.title
+            label=str(i.number),
+            date=dt.date.fromisoformat(i.date_iso),
+            killed=i.max_killed,
+            title=i.title,
         )
         for i in view.incidents
     ]
     return {"map": Markup(incident_map_svg(points)), "timeline": Markup(timeline_svg(items))}
-
-
-def _date(iso: str):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso)
 
 
 def to_html(case: CaseFolder, view: DossierView) -> str:
@@ -143,8 +141,8 @@ def render(case: CaseFolder, options: RenderOptions) -> Rendered:
         result = _render_parts_pdf(case, view, options)
         data, pages, refused = result.pdf, result.pages, result.refused
     else:
-        # PDF/A-3b with attachments: one WeasyPrint document (merging parts with pypdf would
-        # need the PDF/A metadata, output intent and /AF rebuilt by hand), laid out twice.
+        # PDF/A-3b with attachments: one WeasyPrint document (merged parts would need the
+        # PDF/A metadata, output intent and /AF rebuilt by hand), laid out twice.
         from casefile.render.layout import anchor_pages
         from casefile.render.pdf import html_to_pdf, page_count
 
@@ -152,13 +150,12 @@ def render(case: CaseFolder, options: RenderOptions) -> Rendered:
         first = anchor_pages(to_html(case, view), fetcher)
         for exhibit in view.exhibits:
             exhibit.cited_pages = sorted({first[c] for c in exhibit.cite_ids if c in first})
-        attachments = evidence_attachments(case, view) if options.attach_evidence else []
         data = html_to_pdf(
             to_html(case, view),
             base_url=None,
             url_fetcher=fetcher,
-            attachments=attachments,
-            pdf_variant="pdf/a-3b" if options.attach_evidence else None,
+            attachments=evidence_attachments(case, view),
+            pdf_variant="pdf/a-3b",
             metadata_date=view.date or None,
         )
         refused = list(getattr(fetcher, "refused", []))
