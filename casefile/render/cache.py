@@ -44,9 +44,12 @@ def _key_prefix() -> bytes:
     return b"".join(item.encode() + b"\0" for item in items)
 
 
-def part_key(html: str) -> str:
+def part_key(html: str, css: str) -> str:
     h = hashlib.sha256(_key_prefix())
-    h.update(html.encode("utf-8"))
+    for text in (css, html):
+        data = text.encode("utf-8")
+        h.update(b"%d:" % len(data))
+        h.update(data)
     return h.hexdigest()
 
 

@@ -94,9 +94,10 @@ def _render_parts_pdf(case: CaseFolder, view: DossierView, options: RenderOption
     template = env.get_template("part.html")
     pics = pictures(view)
 
-    def render_part(section: str, **context):  # type: ignore[no-untyped-def]
+    def render_part(section: str, **context) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         sheet = f"{css}\n{parts_css}" + ("" if section == "toc" else f"\n{rest_css}")
-        return template.render(section=section, pictures=pics, css=Markup(sheet), **context)
+        # The stylesheet goes to the layout apart from the HTML (parsed once per worker).
+        return template.render(section=section, pictures=pics, css=None, **context), sheet
 
     return render_parts(
         view,

@@ -22,15 +22,15 @@ FONT_NAME = "/CFStamp"
 STATE_NAME = "/CFStampGS"
 
 
-def reference_html(css: str) -> str:
-    """A one-page document that draws only the page-number box, with REFERENCE_TEXT."""
-    from markupsafe import escape
-
+def reference_part(css: str) -> tuple[str, str]:
+    """A one-page document that draws only the page-number box, with REFERENCE_TEXT: its
+    HTML and its stylesheet."""
     override = '@page { @bottom-right { content: "' + REFERENCE_TEXT + '"; } }'
-    return (
+    html = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>stamp</title>'
-        f"<style>{escape(css)}\n{override}</style></head><body></body></html>"
+        "</head><body></body></html>"
     )
+    return html, f"{css}\n{override}"
 
 
 @dataclass
