@@ -81,7 +81,7 @@ def _no_page_attr(_anchor: str) -> Markup:
     return Markup("")
 
 
-def _render_parts_pdf(case: CaseFolder, view: DossierView, options: RenderOptions):  # type: ignore[no-untyped-def]
+def _render_parts_pdf(case: CaseFolder, view: DossierView, options: RenderOptions, pool: Any):  # type: ignore[no-untyped-def]
     """The PDF as parts laid out in parallel and cached (see :mod:`casefile.render.parallel`)."""
     from casefile.render.cache import PartCache
     from casefile.render.parallel import render_parts
@@ -105,7 +105,7 @@ def _render_parts_pdf(case: CaseFolder, view: DossierView, options: RenderOption
         css=css,
         case_root=case.root,
         template_dirs=template_dirs(case.root),
-        jobs=options.jobs,
+        pool=pool,
         cache=PartCache.for_case(case.root),
     )
 
@@ -131,6 +131,17 @@ def case_fetcher(case: CaseFolder) -> SandboxedFetcher:
 
 
 def render(case: CaseFolder, options: RenderOptions) -> Rendered:
+    if options.format is Format.pdf and not options.attach_evidence:
+        from casefile.render.parallel import workers
+
+        # The workers start first and import WeasyPrint while this process reads the case.
+        with workers(options.jobs) as pool:
+            view = build(case, options)
+            result = _render_parts_pdf(case, view, options, pool)
+        data = result.pdf
+        return Rendered(
+            data, hashlib.sha256(data).hexdigest(), view.fingerprint, result.pages, result.refused
+        )
     view = build(case, options)
     refused: list[str] = []
     pages: int | None = None
@@ -138,9 +149,6 @@ def render(case: CaseFolder, options: RenderOptions) -> Rendered:
         data = to_json(view)
     elif options.format is Format.html:
         data = to_html(case, view).encode()
-    elif not options.attach_evidence:
-        result = _render_parts_pdf(case, view, options)
-        data, pages, refused = result.pdf, result.pages, result.refused
     else:
         # PDF/A-3b with attachments: one WeasyPrint document (merged parts would need the
         # PDF/A metadata, output intent and /AF rebuilt by hand), laid out twice.

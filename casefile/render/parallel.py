@@ -5,7 +5,8 @@ A dossier is a sequence of PARTS, each a full HTML document (``part.html``: the 
 chapters of the whole document do:
 
     toc (cover + contents) | front (methodology, legal framework, overview)
-    | one part per incident | index (exhibit index) | back (custody, annexes)
+    | one part per incident | back (custody, annexes)
+    | index-1..index-n (exhibit index, INDEX_ROWS exhibits each)
 
 Nothing inside a part needs a global page number: "page X of Y" is stamped after the merge
 (:mod:`casefile.render.stamp`), contents numbers and the index's "cited on p. N" are text
@@ -15,9 +16,10 @@ computed from where anchors landed. So:
    its page count matters, so the fingerprint is blanked too and the entry stays cached
    across edits), front, every incident and back, and the stamp's reference page; each
    result records its page count and where its anchors, internal links and bookmarks are;
-2. pass B lays out the index with the real cited pages (the offsets are now known);
-3. pass C lays out the toc with the real numbers. If a real toc or index does not have the
-   page count the offsets assumed, the offsets are recomputed and B and C repeat.
+2. pass B lays out, side by side, the pieces of the index with the real cited pages and
+   the toc with the real numbers: the index comes last, so every page number they print
+   is known from pass A. Should the real toc not have the placeholder's page count, pass B
+   repeats with the real count; unchanged pieces come from the cache.
 
 The merge is deterministic: parts in order, pages copied with qpdf (pikepdf), then the stamp, the
 internal links rebuilt as link annotations with explicit destinations, the outline rebuilt
@@ -29,15 +31,10 @@ Every part is cached by the SHA-256 of its HTML (see :mod:`casefile.render.cache
 re-render after one edit lays out that incident, the cover and contents, and the index
 only if some cited page moved.
 
-With workers (``jobs > 1``) two guesses shorten the serial tail; neither changes a byte,
-since a guessed layout is used only when its HTML is exactly the one asked for, or when
-the real layouts match the guess in everything passes B and C read:
-
-* after an edit, the changed parts are assumed to keep the page counts and anchor pages
-  they had in the last render (``last-parts.hint`` in the cache), so passes B and C run at
-  once, alongside the changed parts;
-* while the exhibit index is laid out, the contents are laid out for its likeliest page
-  counts on the other worker.
+With workers (``jobs > 1``), after an edit, the changed parts are assumed to keep the page
+counts and anchor pages they had in the last render (``last-parts.hint`` in the cache), so
+pass B runs at once, alongside the changed parts. That guess is used only when the real
+layouts match it in everything pass B reads, so it never changes a byte.
 
 PDF/A-3b with attached evidence (``--attach-evidence``) is not produced here: it takes the
 single-document path in :mod:`casefile.render.dossier`.
@@ -45,11 +42,12 @@ single-document path in :mod:`casefile.render.dossier`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +59,7 @@ from casefile.render.view import DossierView
 
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
 MAX_ROUNDS = 4
+INDEX_ROWS = 48  # exhibits per piece of the exhibit index (~4 pages), laid out side by side
 
 
 @dataclass
@@ -213,43 +212,42 @@ def _warm_up() -> None:
     FontConfiguration()
 
 
-class Runner:
-    """Lays out parts: from the cache when it can, else in ``jobs`` processes (or this one)."""
+@contextlib.contextmanager
+def workers(jobs: int) -> Iterator[Any]:
+    """``jobs`` worker processes (none for ``jobs`` 1), started at once: each imports
+    WeasyPrint (~1 s) while this process reads the case and makes the parts' HTML. This
+    process never imports it, so a re-render whose changed parts all go to the workers
+    does not pay for it twice."""
+    if jobs <= 1:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    def __init__(self, case_root: Path, template_dirs: list[Path], jobs: int, cache: PartCache):
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context(method), initializer=_warm_up
+    )
+    try:
+        for _ in range(jobs):  # the executor otherwise starts them one per submit
+            pool.submit(int)
+        yield pool
+    finally:
+        # Not waiting for the workers to exit: the merge goes on meanwhile.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Runner:
+    """Lays out parts: from the cache when it can, else in the ``pool`` (or this process)."""
+
+    def __init__(self, case_root: Path, template_dirs: list[Path], pool: Any, cache: PartCache):
         self.case_root = str(case_root)
         self.template_dirs = [str(d) for d in template_dirs]
-        self.jobs = max(1, jobs)
+        self.pool = pool
         self.cache = cache
         self.used: set[str] = set()
-        self._pool: Any = None
         self._deferred: list[_Pending] = []
         self._inflight: dict[str, Any] = {}
-
-    def __enter__(self) -> Runner:
-        if self.jobs > 1:
-            self._executor()  # the workers import WeasyPrint while this process makes HTML
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-
-    def _executor(self) -> Any:
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # WeasyPrint is imported by each worker (in parallel), never by this process:
-            # a re-render whose changed parts all go to the workers does not pay for it here.
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context(method), initializer=_warm_up
-            )
-            # Start every worker now (the executor otherwise starts them one per submit).
-            for _ in range(self.jobs):
-                self._pool.submit(int)
-        return self._pool
 
     def start(self, parts: list[Part], *, defer: bool = False) -> _Pending:
         """Look ``parts`` up in the cache and send the misses to the workers (with
@@ -271,7 +269,7 @@ class Runner:
         return pending
 
     def _submit(self, pending: _Pending) -> None:
-        if self.jobs > 1 and pending.todo and not pending.futures:
+        if self.pool is not None and pending.todo and not pending.futures:
             pending.futures = {p.name: self._future(p) for p in pending.todo}
 
     def _future(self, part: Part) -> Any:
@@ -279,7 +277,7 @@ class Runner:
         shared."""
         future = self._inflight.get(part.key)
         if future is None or future.cancelled():
-            future = self._executor().submit(
+            future = self.pool.submit(
                 layout_part, part.html, part.css, self.case_root, self.template_dirs
             )
             self._inflight[part.key] = future
@@ -335,115 +333,120 @@ def render_parts(
     css: str,
     case_root: Path,
     template_dirs: list[Path],
-    jobs: int,
+    pool: Any,
     cache: PartCache,
 ) -> PartsResult:
     """``render_part(section, v=..., inc=..., page_attr=...)`` gives a part's HTML and
-    stylesheet."""
+    stylesheet; ``pool`` is :func:`workers`' (None: lay out in this process)."""
     from casefile.render.stamp import Stamp, reference_part
 
-    # The workers start (and import WeasyPrint) while this process makes the parts' HTML.
-    with Runner(case_root, template_dirs, jobs, cache) as runner:
+    runner = Runner(case_root, template_dirs, pool, cache)
 
-        def no_pages(_anchor: str) -> Markup:
-            return Markup("")
+    def no_pages(_anchor: str) -> Markup:
+        return Markup("")
 
-        digits = len(str(max(100, 8 * len(view.incidents))))
-        placeholder = Markup(f' data-page="{"0" * digits}"')
-        # The fingerprint and the case date change with every edit, but only the cover prints
-        # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
-        # the view). Every other part gets them blanked so it stays cached across edits.
-        blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint), date="")
+    digits = len(str(max(100, 8 * len(view.incidents))))
+    placeholder = Markup(f' data-page="{"0" * digits}"')
+    # The fingerprint and the case date change with every edit, but only the cover prints
+    # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
+    # the view). Every other part gets them blanked so it stays cached across edits.
+    blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint), date="")
 
-        def part(name: str, section: str, v: DossierView = blank_view, **extra: Any) -> Part:
-            extra.setdefault("page_attr", no_pages)
-            return Part(name, *render_part(section, v=v, **extra))
+    def part(name: str, section: str, v: DossierView = blank_view, **extra: Any) -> Part:
+        extra.setdefault("page_attr", no_pages)
+        return Part(name, *render_part(section, v=v, **extra))
 
-        order = ["toc", "front", *[inc.anchor for inc in view.incidents], "index", "back"]
-        pass_a = [
-            part("toc", "toc", v=blank_view, page_attr=lambda _a: placeholder),
-            part("front", "front"),
-            *[part(inc.anchor, "incident", inc=inc) for inc in view.incidents],
-            part("back", "back"),
-            Part("stamp", *reference_part(css)),
+    # The exhibit index comes last, in pieces of INDEX_ROWS exhibits laid out side by side.
+    chunks = [
+        view.exhibits[i : i + INDEX_ROWS] for i in range(0, len(view.exhibits), INDEX_ROWS)
+    ] or [[]]
+    index_names = [f"index-{n}" for n in range(1, len(chunks) + 1)]
+    order = ["toc", "front", *[inc.anchor for inc in view.incidents], "back", *index_names]
+    opening = {"exhibit-index": index_names[0]}  # anchors known before their part is laid out
+    pass_a = [
+        part("toc", "toc", v=blank_view, page_attr=lambda _a: placeholder),
+        part("front", "front"),
+        *[part(inc.anchor, "incident", inc=inc) for inc in view.incidents],
+        part("back", "back"),
+        Part("stamp", *reference_part(css)),
+    ]
+
+    def page_finder(
+        laid: dict[str, LaidOut], counts: dict[str, int]
+    ) -> Callable[[str], int | None]:
+        offsets = _offsets(order, counts)
+
+        def page_of(anchor: str) -> int | None:
+            for name in order:
+                part = laid.get(name)
+                if part is not None and name in offsets and anchor in part.anchors:
+                    return offsets[name] + int(part.anchors[anchor][0]) + 1
+            if anchor in opening:
+                return offsets[opening[anchor]] + 1
+            return None
+
+        return page_of
+
+    def toc_part_for(laid: dict[str, LaidOut], counts: dict[str, int]) -> Part:
+        page_of = page_finder(laid, counts)
+
+        def attr(anchor: str) -> Markup:
+            page = page_of(anchor)
+            return Markup("") if page is None else Markup(' data-page="%d"') % page
+
+        return part("toc", "toc", v=view, page_attr=attr)
+
+    def index_parts_for(laid: dict[str, LaidOut], counts: dict[str, int]) -> list[Part]:
+        page_of = page_finder(laid, counts)
+        for exhibit in view.exhibits:
+            exhibit.cited_pages = sorted(
+                {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
+            )
+        return [
+            part(name, "index", rows=rows, first=n == 0)
+            for n, (name, rows) in enumerate(zip(index_names, chunks, strict=True))
         ]
 
-        def toc_part_for(
-            laid: dict[str, LaidOut], counts: dict[str, int], index: LaidOut | None = None
-        ) -> Part:
-            """The contents with real numbers for these page counts (``index``: in place of
-            the laid-out index, for a guess)."""
-            if index is not None:
-                laid = {**laid, "index": index}
-            offsets = _offsets(order, counts)
+    def settle(laid: dict[str, LaidOut]) -> tuple[list[Part], dict[str, int]]:
+        """Pass B on the pass-A layouts ``laid`` (updated with the index and the toc)."""
+        counts = {name: laid[name].pages for name in order if name in laid}
+        for _round in range(MAX_ROUNDS):
+            parts = [*index_parts_for(laid, counts), toc_part_for(laid, counts)]
+            laid.update(runner.run(parts))
+            real = {name: laid[name].pages for name in order}
+            if real["toc"] == counts["toc"]:
+                return parts, real
+            counts = real
+        raise RuntimeError("the contents did not settle on a page count")
 
-            def attr(anchor: str) -> Markup:
-                for name in order:
-                    part = laid.get(name)
-                    if part is not None and anchor in part.anchors:
-                        page = offsets[name] + int(part.anchors[anchor][0]) + 1
-                        return Markup(' data-page="%d"') % page
-                return Markup("")
-
-            return part("toc", "toc", v=view, page_attr=attr)
-
-        def settle(runner: Runner, laid: dict[str, LaidOut]) -> tuple[Part, Part, dict[str, int]]:
-            """Passes B and C on the pass-A layouts ``laid`` (updated with the index and toc)."""
-            counts = {name: laid[name].pages for name in order if name in laid}
-            counts["index"] = 0
-            for _round in range(MAX_ROUNDS):
-                offsets = _offsets(order, counts)
-
-                def page_of(anchor: str, offsets: dict[str, int] = offsets) -> int | None:
-                    for name in order:
-                        part = laid.get(name)
-                        if part is not None and anchor in part.anchors:
-                            return offsets[name] + int(part.anchors[anchor][0]) + 1
-                    return None
-
-                for exhibit in view.exhibits:
-                    exhibit.cited_pages = sorted(
-                        {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
-                    )
-                index_part = part("index", "index")
-                pending = runner.start([index_part])
-                laid.update(runner.finish(pending))
-                if laid["index"].pages != counts["index"]:
-                    counts["index"] = laid["index"].pages
-                    continue  # the custody and annexes entries of the contents moved
-                toc_part = toc_part_for(laid, counts)
-                laid.update(runner.run([toc_part]))
-                if laid["toc"].pages == counts["toc"]:
-                    return index_part, toc_part, counts
-                counts["toc"] = laid["toc"].pages
-            raise RuntimeError("the contents and exhibit index did not settle on a page count")
-
-        # Speculation: when parts changed since the last render, assume they kept their page
-        # counts and anchor pages, and lay out the index and contents from that guess at once,
-        # ahead of (and alongside) the changed parts. The guess is used only if the real
-        # layouts match it in everything passes B and C read, so the bytes are the same.
-        pending = runner.start(pass_a, defer=True)
-        guess = _guess(cache, pending, pass_a) if runner.jobs > 1 else None
-        speculated = None
-        if guess is not None:
-            try:
-                speculated = guess, settle(runner, guess)
-            except RuntimeError:  # pragma: no cover - then the real passes will fail too
-                speculated = None
-        laid = runner.finish(pending)
-        stamp = Stamp.from_pdf(laid.pop("stamp").pdf)
-        if speculated is not None and all(
-            _shape(laid[name]) == _shape(part)
-            for name, part in speculated[0].items()
-            if name not in ("index", "toc")
-        ):
-            index_part, toc_part, counts = speculated[1]
-            laid["index"], laid["toc"] = speculated[0]["index"], speculated[0]["toc"]
-        else:
-            index_part, toc_part, counts = settle(runner, laid)
-        cache.prune(runner.used, max_entries=4 * len(order) + 16)
-        cache.write_hint({**{p.name: p.key for p in pass_a}, "index": index_part.key})
-        keys = [p.key for p in pass_a if p.name not in ("toc",)] + [index_part.key, toc_part.key]
+    # Speculation: when parts changed since the last render, assume they kept their page
+    # counts and anchor pages, and run pass B from that guess at once, ahead of (and
+    # alongside) the changed parts. The guess is used only if the real layouts match it in
+    # everything pass B reads, so the bytes are the same.
+    pending = runner.start(pass_a, defer=True)
+    guess = _guess(cache, pending) if pool is not None else None
+    speculated = None
+    if guess is not None:
+        try:
+            speculated = guess, settle(guess)
+        except RuntimeError:  # pragma: no cover - then the real pass will fail too
+            speculated = None
+    laid = runner.finish(pending)
+    stamp = Stamp.from_pdf(laid.pop("stamp").pdf)
+    settled = ("toc", *index_names)
+    if speculated is not None and all(
+        _shape(laid[name]) == _shape(part)
+        for name, part in speculated[0].items()
+        if name not in settled
+    ):
+        final_parts, counts = speculated[1]
+        laid.update({name: speculated[0][name] for name in settled})
+    else:
+        final_parts, counts = settle(laid)
+    cache.prune(runner.used, max_entries=4 * len(order) + 16)
+    # The hint's "toc" is pass A's (placeholder numbers), the part a later render guesses.
+    cache.write_hint({p.name: p.key for p in [*final_parts[:-1], *pass_a]})
+    keys = [p.key for p in pass_a if p.name != "toc"] + [p.key for p in final_parts]
 
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     refused = sorted({url for name in order for url in laid[name].refused})
@@ -451,11 +454,11 @@ def render_parts(
 
 
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:
-    """What passes B and C read of a pass-A part: its page count and anchor pages."""
+    """What pass B reads of a pass-A part: its page count and anchor pages."""
     return part.pages, {name: int(where[0]) for name, where in part.anchors.items()}
 
 
-def _guess(cache: PartCache, pending: _Pending, pass_a: list[Part]) -> dict[str, LaidOut] | None:
+def _guess(cache: PartCache, pending: _Pending) -> dict[str, LaidOut] | None:
     """Pass A as it will probably turn out: cached parts as they are, each changed part as
     it was in the last render (from the hint), or None if that cannot be guessed."""
     if not pending.todo:
@@ -477,9 +480,12 @@ def _guess(cache: PartCache, pending: _Pending, pass_a: list[Part]) -> dict[str,
 
 
 def _offsets(order: list[str], counts: dict[str, int]) -> dict[str, int]:
+    """Where each part starts (0-based), as far as the page counts go."""
     offsets, total = {}, 0
     for name in order:
         offsets[name] = total
+        if name not in counts:
+            break
         total += counts[name]
     return offsets
 

@@ -69,9 +69,9 @@ def test_contents_page_numbers_are_the_real_pages(pages: list[str]) -> None:
         "Overview: criteria matrix, map and timeline",
         "Incident 1: Hospital strike",
         "Incident 2: Market strike",
-        "Exhibit index",
         "Chain of custody",
         "Annexes",
+        "Exhibit index",
     ]
     heading = {"Overview: criteria matrix, map and timeline": "Overview"}
     for label, printed in entries:

@@ -75,3 +75,28 @@ def test_help_does_not_import_weasyprint() -> None:
         "assert 'casefile.render.parallel' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent)
+
+
+def test_exhibit_index_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long index is laid out in pieces side by side: every exhibit is listed once, in
+    order, with its cited pages right, and two jobs still give the bytes of one."""
+    from casefile.render import parallel
+    from render._parts_case import page_texts
+
+    monkeypatch.setattr(parallel, "INDEX_ROWS", 1)
+    case = small_case(tmp_path / "case")
+    one = render_pdf(case, 1, clean=True)
+    assert render_pdf(case, 2, clean=True) == one
+    check_numbers(one)
+    texts = page_texts(one)
+    start = next(
+        i
+        for i, t in enumerate(texts)
+        if any(ln.strip() == "Exhibit index" for ln in t.splitlines())
+    )
+    end = len(texts)
+    # One piece per exhibit (INDEX_ROWS = 1), each from a new page under the table header.
+    assert end - start == 4
+    rows = [line[:6] for t in texts[start:end] for line in t.splitlines() if line[:2] == "E-"]
+    assert rows == ["E-0001", "E-0002", "E-0003", "E-0004"]
+    assert all("SHA-256" in t for t in texts[start:end])
