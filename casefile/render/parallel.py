@@ -248,6 +248,8 @@ class Runner:
         self.used: set[str] = set()
         self._deferred: list[_Pending] = []
         self._inflight: dict[str, Any] = {}
+        # Work for this process while it first waits on the workers (then dropped).
+        self.meanwhile: Callable[[], None] | None = _load_merge_libraries
 
     def start(self, parts: list[Part], *, defer: bool = False) -> _Pending:
         """Look ``parts`` up in the cache and send the misses to the workers (with
@@ -293,6 +295,9 @@ class Runner:
             self._deferred.remove(pending)
         if pending.todo:
             self._flush()  # about to wait: let the deferred parts run meanwhile
+        if pending.futures and self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
         done = dict(pending.done)
         for part in pending.todo:
             if pending.futures:
@@ -305,6 +310,12 @@ class Runner:
 
     def run(self, parts: list[Part]) -> dict[str, LaidOut]:
         return self.finish(self.start(parts))
+
+
+def _load_merge_libraries() -> None:
+    """The merge's imports (~0.25 s), done while the workers lay out parts."""
+    import pikepdf  # noqa: F401
+    import pypdf.generic  # noqa: F401
 
 
 @dataclass
