@@ -16,10 +16,12 @@ computed from where anchors landed. So:
    its page count matters, so the fingerprint is blanked too and the entry stays cached
    across edits), front, every incident and back, and the stamp's reference page; each
    result records its page count and where its anchors, internal links and bookmarks are;
-2. pass B lays out, side by side, the pieces of the index with the real cited pages and
-   the toc with the real numbers: the index comes last, so every page number they print
-   is known from pass A. Should the real toc not have the placeholder's page count, pass B
-   repeats with the real count; unchanged pieces come from the cache.
+2. pass B lays out the pieces of the index with the real cited pages and the toc with the
+   real numbers: the index comes last, so every page number they print is known from pass
+   A. It runs alongside pass A: a piece is sent as soon as every part up to the last one
+   that cites its exhibits is laid out (``Runner.stream``), the toc when pass A is done.
+   Should the real toc not have the placeholder's page count, pass B repeats with the real
+   count; unchanged pieces come from the cache.
 
 The merge is deterministic: parts in order, pages copied with qpdf (pikepdf), then the stamp, the
 internal links rebuilt as link annotations with explicit destinations, the outline rebuilt
@@ -47,6 +49,7 @@ import dataclasses
 import hashlib
 import io
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,8 +215,14 @@ def _warm_up() -> None:
     FontConfiguration()
 
 
+@dataclass
+class Workers:
+    executor: Any  # a ProcessPoolExecutor
+    jobs: int
+
+
 @contextlib.contextmanager
-def workers(jobs: int) -> Iterator[Any]:
+def workers(jobs: int) -> Iterator[Workers | None]:
     """``jobs`` worker processes (none for ``jobs`` 1), started at once: each imports
     WeasyPrint (~1 s) while this process reads the case and makes the parts' HTML. This
     process never imports it, so a re-render whose changed parts all go to the workers
@@ -231,7 +240,7 @@ def workers(jobs: int) -> Iterator[Any]:
     try:
         for _ in range(jobs):  # the executor otherwise starts them one per submit
             pool.submit(int)
-        yield pool
+        yield Workers(pool, jobs)
     finally:
         # Not waiting for the workers to exit: the merge goes on meanwhile.
         pool.shutdown(wait=False, cancel_futures=True)
@@ -240,10 +249,13 @@ def workers(jobs: int) -> Iterator[Any]:
 class Runner:
     """Lays out parts: from the cache when it can, else in the ``pool`` (or this process)."""
 
-    def __init__(self, case_root: Path, template_dirs: list[Path], pool: Any, cache: PartCache):
+    def __init__(
+        self, case_root: Path, template_dirs: list[Path], pool: Workers | None, cache: PartCache
+    ):
         self.case_root = str(case_root)
         self.template_dirs = [str(d) for d in template_dirs]
-        self.pool = pool
+        self.pool = None if pool is None else pool.executor
+        self.jobs = 1 if pool is None else pool.jobs
         self.cache = cache
         self.used: set[str] = set()
         self._deferred: list[_Pending] = []
@@ -311,6 +323,49 @@ class Runner:
     def run(self, parts: list[Part]) -> dict[str, LaidOut]:
         return self.finish(self.start(parts))
 
+    def stream(
+        self, parts: list[Part], more: Callable[[dict[str, LaidOut]], list[Part]]
+    ) -> dict[str, LaidOut]:
+        """Lay out ``parts`` in their order and, ahead of the rest, the parts ``more(done)``
+        returns as results come in. The pool is fed one part beyond what its workers hold,
+        so a part that becomes ready waits for one layout at most, not for all of ``parts``."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        done: dict[str, LaidOut] = {}
+        waiting, urgent = deque(parts), deque[Part]()
+        running: dict[Any, Part] = {}
+        slots = self.jobs + 1
+
+        def record(part: Part, laid: LaidOut) -> None:
+            done[part.name] = laid
+            urgent.extend(more(done))
+
+        while waiting or urgent or running:
+            while (urgent or waiting) and len(running) < slots:
+                part = (urgent or waiting).popleft()
+                self.used.add(part.key)
+                hit = self.cache.get(part.key)
+                if hit is not None:
+                    record(part, LaidOut.from_cache(*hit))
+                elif self.pool is None:
+                    laid = layout_part(part.html, part.css, self.case_root, self.template_dirs)
+                    self.cache.put(part.key, laid.meta(), laid.pdf)
+                    record(part, laid)
+                else:
+                    running[self._future(part)] = part
+            if not running:
+                continue
+            if self.meanwhile is not None:
+                meanwhile, self.meanwhile = self.meanwhile, None
+                meanwhile()
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                part = running.pop(future)
+                laid = future.result()
+                self.cache.put(part.key, laid.meta(), laid.pdf)
+                record(part, laid)
+        return done
+
 
 def _load_merge_libraries() -> None:
     """The merge's imports (~0.25 s), done while the workers lay out parts."""
@@ -344,7 +399,7 @@ def render_parts(
     css: str,
     case_root: Path,
     template_dirs: list[Path],
-    pool: Any,
+    pool: Workers | None,
     cache: PartCache,
 ) -> PartsResult:
     """``render_part(section, v=..., inc=..., page_attr=...)`` gives a part's HTML and
@@ -407,16 +462,42 @@ def render_parts(
 
         return part("toc", "toc", v=view, page_attr=attr)
 
-    def index_parts_for(laid: dict[str, LaidOut], counts: dict[str, int]) -> list[Part]:
+    def index_part_for(n: int, laid: dict[str, LaidOut], counts: dict[str, int]) -> Part:
         page_of = page_finder(laid, counts)
-        for exhibit in view.exhibits:
+        for exhibit in chunks[n]:
             exhibit.cited_pages = sorted(
                 {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
             )
-        return [
-            part(name, "index", rows=rows, first=n == 0)
-            for n, (name, rows) in enumerate(zip(index_names, chunks, strict=True))
-        ]
+        return part(index_names[n], "index", rows=chunks[n], first=n == 0)
+
+    def index_parts_for(laid: dict[str, LaidOut], counts: dict[str, int]) -> list[Part]:
+        return [index_part_for(n, laid, counts) for n in range(len(chunks))]
+
+    cites = [{c for e in rows for c in e.cite_ids} for rows in chunks]
+    before_index = order[: order.index(index_names[0])]
+    sent: set[str] = set()
+
+    def ready(done: dict[str, LaidOut]) -> list[Part]:
+        """Pass B as pass A goes: each index piece once every page it cites is known (all
+        parts from the first to the last that holds one of its cites are laid out), and
+        the contents once all of pass A is."""
+        counts: dict[str, int] = {}
+        found: set[str] = set()
+        for name in before_index:
+            if name not in done:
+                break
+            counts[name] = done[name].pages
+            found.update(done[name].anchors)
+        complete = len(counts) == len(before_index)
+        out = []
+        for n, name in enumerate(index_names):
+            if name not in sent and (complete or cites[n] <= found):
+                sent.add(name)
+                out.append(index_part_for(n, done, counts))
+        if complete and "toc" not in sent:
+            sent.add("toc")
+            out.append(toc_part_for(done, counts))
+        return out
 
     def settle(laid: dict[str, LaidOut]) -> tuple[list[Part], dict[str, int]]:
         """Pass B on the pass-A layouts ``laid`` (updated with the index and the toc)."""
@@ -434,15 +515,20 @@ def render_parts(
     # counts and anchor pages, and run pass B from that guess at once, ahead of (and
     # alongside) the changed parts. The guess is used only if the real layouts match it in
     # everything pass B reads, so the bytes are the same.
-    pending = runner.start(pass_a, defer=True)
-    guess = _guess(cache, pending) if pool is not None else None
+    guess = _guess(cache, pass_a) if pool is not None else None
     speculated = None
-    if guess is not None:
+    if guess is None:
+        # Pass B's parts as soon as they can be made, alongside the rest of pass A; the
+        # settle below then finds them in the cache, unless the real contents has a
+        # page count other than the placeholder's.
+        laid = runner.stream(pass_a, ready)
+    else:
+        pending = runner.start(pass_a, defer=True)
         try:
             speculated = guess, settle(guess)
         except RuntimeError:  # pragma: no cover - then the real pass will fail too
             speculated = None
-    laid = runner.finish(pending)
+        laid = runner.finish(pending)
     stamp = Stamp.from_pdf(laid.pop("stamp").pdf)
     settled = ("toc", *index_names)
     if speculated is not None and all(
@@ -469,25 +555,28 @@ def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:
     return part.pages, {name: int(where[0]) for name, where in part.anchors.items()}
 
 
-def _guess(cache: PartCache, pending: _Pending) -> dict[str, LaidOut] | None:
-    """Pass A as it will probably turn out: cached parts as they are, each changed part as
-    it was in the last render (from the hint), or None if that cannot be guessed."""
-    if not pending.todo:
-        return None
+def _guess(cache: PartCache, parts: list[Part]) -> dict[str, LaidOut] | None:
+    """Pass A as it will probably turn out: each part as its cache entry says or, if it
+    changed, as it was in the last render (from the hint). None when nothing changed or
+    that cannot be guessed."""
     last = cache.read_hint()
-    guess: dict[str, LaidOut] = dict(pending.done)
-    for part in pending.todo:
-        if part.name == "stamp":
-            return None
-        meta = cache.peek(last.get(part.name, ""))
+    guess: dict[str, LaidOut] = {}
+    changed = False
+    for part in parts:
+        meta = cache.peek(part.key)
         if meta is None:
-            return None
+            changed = True
+            if part.name == "stamp":
+                return None
+            meta = cache.peek(last.get(part.name, ""))
+            if meta is None:
+                return None
         try:
             guess[part.name] = LaidOut.from_cache(meta, b"")
         except (KeyError, TypeError):
             return None
     guess.pop("stamp", None)
-    return guess
+    return guess if changed else None
 
 
 def _offsets(order: list[str], counts: dict[str, int]) -> dict[str, int]:
