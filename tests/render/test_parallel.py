@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,29 @@ def test_exhibit_index_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     rows = [line[:6] for t in texts[start:end] for line in t.splitlines() if line[:2] == "E-"]
     assert rows == ["E-0001", "E-0002", "E-0003", "E-0004"]
     assert all("SHA-256" in t for t in texts[start:end])
+
+
+def test_index_pieces_are_laid_out_as_soon_as_their_pages_are_known(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The piece of the index whose exhibits only the first incident cites does not wait for
+    the second incident: it is laid out right after the first (one process, in order)."""
+    from casefile.render import parallel
+
+    monkeypatch.setattr(parallel, "INDEX_ROWS", 2)
+    order: list[str] = []
+    real = parallel.layout_part
+
+    def layout(html: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if 'id="incident-INC-0002"' in html:
+            order.append("INC-0002")
+        elif 'class="index"' in html:
+            order.append(
+                "index:" + ",".join(sorted(set(re.findall(r'id="exhibit-(E-\d+)"', html))))
+            )
+        return real(html, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "layout_part", layout)
+    case = small_case(tmp_path / "case")
+    render_pdf(case, 1, clean=True)
+    assert order == ["index:E-0001,E-0002", "INC-0002", "index:E-0003,E-0004"]
