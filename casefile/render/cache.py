@@ -85,10 +85,14 @@ class PartCache:
             return
         try:
             if not (self.root.parent / ".gitignore").exists():
-                write_atomic(self.root.parent / ".gitignore", "# derived, safe to delete\n*\n")
-            write_atomic(self.root / f"{key}.pdf", pdf)
+                write_atomic(
+                    self.root.parent / ".gitignore", "# derived, safe to delete\n*\n", durable=False
+                )
+            write_atomic(self.root / f"{key}.pdf", pdf, durable=False)
             record = {**meta, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
-            write_atomic(self.root / f"{key}.json", json.dumps(record, sort_keys=True))
+            write_atomic(
+                self.root / f"{key}.json", json.dumps(record, sort_keys=True), durable=False
+            )
         except OSError:
             # A read-only case folder still renders; it just renders everything.
             pass
@@ -118,7 +122,7 @@ class PartCache:
         if self.root is None or not self.root.is_dir():
             return
         try:
-            write_atomic(self.root / HINT, json.dumps(keys, sort_keys=True))
+            write_atomic(self.root / HINT, json.dumps(keys, sort_keys=True), durable=False)
         except OSError:
             pass
 

@@ -19,8 +19,11 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
-    """Temp file in the same folder, fsync, rename over the target, fsync the folder."""
+def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644, durable: bool = True) -> None:
+    """Temp file in the same folder, fsync, rename over the target, fsync the folder.
+
+    ``durable=False`` skips both fsyncs, for derived caches only: a crash may then leave
+    the old file, the new one or an empty one, which their readers check and ignore."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -29,7 +32,8 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -38,7 +42,8 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
         except FileNotFoundError:
             pass
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def stage(path: Path, data: bytes, *, mode: int = 0o644) -> Path:
