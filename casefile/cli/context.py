@@ -72,8 +72,20 @@ def print_json(data: Any) -> None:
     if sys.stdout.isatty():
         text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        from casefile.store.listcache import record_json
+
+        text = record_json(data)
     sys.stdout.write(text + "\n")
+
+
+def print_json_records(texts: list[str]) -> None:
+    """`print_json` of a list whose items are already compact JSON (`record_json`): for
+    scripts the list is joined as it is, which is byte for byte what `print_json` of the
+    decoded items writes."""
+    if sys.stdout.isatty():
+        print_json([json.loads(t) for t in texts])
+    else:
+        sys.stdout.write("[" + ",".join(texts) + "]\n")
 
 
 def interactive() -> bool:

@@ -8,7 +8,15 @@ from typing import Any
 import typer
 
 from casefile.cli.base import new_app
-from casefile.cli.context import actor, console, interactive, open_case, parse_timestamp, print_json
+from casefile.cli.context import (
+    actor,
+    console,
+    interactive,
+    open_case,
+    parse_timestamp,
+    print_json,
+    print_json_records,
+)
 from casefile.cli.progress import byte_progress
 from casefile.cli.show import fields, table
 from casefile.errors import ProblemsFound, UserInputError
@@ -19,7 +27,7 @@ from casefile.model.exhibit import (
     Reliability,
     Verification,
 )
-from casefile.store.exhibits import edit_exhibit, list_exhibits
+from casefile.store.exhibits import edit_exhibit, exhibit_listing, list_exhibits
 from casefile.store.ingest import collect_files, ingest
 from casefile.store.verify import report, verify_exhibits
 
@@ -98,10 +106,10 @@ def list_(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List exhibits."""
-    exhibits = list_exhibits(open_case(ctx), incident)
     if as_json:
-        print_json([e.model_dump(mode="json", exclude_none=True) for e in exhibits])
+        print_json_records(exhibit_listing(open_case(ctx), incident))
         return
+    exhibits = list_exhibits(open_case(ctx), incident)
     table(
         ["id", "kind", "sha256", "name", "rel.", "incidents", "description"],
         [

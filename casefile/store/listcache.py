@@ -1,0 +1,136 @@
+"""A derived cache of validated records as listing JSON, so 100,000 exhibits list in a second.
+
+Loading a record costs a stat, a parse and a pydantic validation; dumping it back to JSON
+costs as much again. For ``evidence list --json`` this cache keeps, per record file, the
+compact JSON text of the *validated* record (exactly what the listing prints for it), in
+``<case>/.casefile-cache/records/<folder>.listing``, one ``name<TAB>key<TAB>json`` line each.
+
+A hit is printed without validating again. That is sound because an entry stands only for
+the file it was made from:
+
+- it is written only after the record validated (and matched its file name), under the
+  stat key (inode, size, mtime_ns, ctime_ns) taken *before* the file was read, so a change
+  during the read leaves a key that will not match again;
+- any later change to the file -- by casefile (atomic rename: a new inode) or by hand --
+  changes that key; a file changed within ``RACY_NS`` of being read is not cached at all,
+  since a second write in the same clock tick could keep its timestamps (git's "racily
+  clean" problem);
+- the file is sealed with an HMAC under a per-user key kept outside the case
+  (casefile.store.cachekey), and the seal covers a digest of the model source, pydantic
+  and Python versions: a cache shipped inside someone else's case folder, edited by hand
+  or made by another version of the models is ignored as a whole.
+
+Never the truth (DESIGN.md, principle 1): safe to delete, rebuilt from the files, and a
+cache that cannot be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from casefile.store.atomic import write_atomic
+from casefile.store.cachekey import seal, unseal
+from casefile.store.parsecache import CACHE_DIR
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+
+
+def record_json(data: Any) -> str:
+    """The one compact JSON form of a record, as listings print it for scripts."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def stat_key(st: os.stat_result) -> str:
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def _model_digest() -> str:
+    """Changes whenever the validation or the dump could: the models' source, pydantic, Python."""
+    import pydantic_core
+
+    import casefile.model
+
+    h = hashlib.sha256(f"{FORMAT}|{pydantic_core.__version__}|{sys.version}".encode())
+    folder = Path(casefile.model.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class ListingCache:
+    """The cached listing JSON of one record folder (e.g. "exhibits"), looked up and
+    rewritten a whole listing at a time."""
+
+    def __init__(self, case_root: Path, folder: str) -> None:
+        self.path = case_root / CACHE_DIR / f"{folder}.listing"
+        self._purpose = f"listing/{folder}/{_model_digest()}"
+        self._lines: list[str] = []
+        try:
+            body = unseal(self._purpose, self.path.read_bytes())
+        except OSError:
+            body = None
+        if body:
+            self._lines = body.decode("utf-8", "surrogatepass").split("\n")[:-1]
+
+    def lookup(self, names: list[str], keys: list[str | None]) -> list[str | None]:
+        """The cached text of each file whose stat key (None: no stat) still matches.
+
+        The cache is written in listing order, so line i is nearly always file i; a name
+        index is built only when the folder changed."""
+        lines = self._lines
+        index: dict[str, str] | None = None
+        found: list[str | None] = []
+        for i, (name, key) in enumerate(zip(names, keys, strict=True)):
+            if key is None or not _safe(name):
+                found.append(None)
+                continue
+            prefix = f"{name}\t{key}\t"
+            line = lines[i] if i < len(lines) else ""
+            if not line.startswith(prefix):
+                if index is None:
+                    index = {entry.partition("\t")[0]: entry for entry in lines}
+                line = index.get(name, "")
+                if not line.startswith(prefix):
+                    found.append(None)
+                    continue
+            found.append(line[len(prefix) :])
+        return found
+
+    def holds_exactly(self, count: int) -> bool:
+        """True if the cache has one line per file of a listing of ``count`` that all hit."""
+        return len(self._lines) == count
+
+    def save(self, names: list[str], stats: list[os.stat_result | None], texts: list[str]) -> None:
+        """Replace the cache with this listing: ``texts[i]`` is the validated record read
+        from ``names[i]`` after ``stats[i]`` was taken."""
+        now = time.time_ns()
+        lines = [
+            f"{name}\t{stat_key(st)}\t{text}\n"
+            for name, st, text in zip(names, stats, texts, strict=True)
+            if st is not None
+            and _safe(name)
+            and "\n" not in text
+            and now - max(st.st_mtime_ns, st.st_ctime_ns) >= RACY_NS
+        ]
+        sealed = seal(self._purpose, "".join(lines).encode("utf-8", "surrogatepass"))
+        if sealed is None:
+            return
+        try:
+            gitignore = self.path.parent.parent / ".gitignore"
+            if not gitignore.exists():
+                write_atomic(gitignore, "# derived, safe to delete\n*\n")
+            write_atomic(self.path, sealed)
+        except OSError:
+            pass  # a read-only case: just not cached
+
+
+def _safe(name: str) -> bool:
+    """A name that cannot break the line format (no record file has such a name)."""
+    return "\t" not in name and "\n" not in name

@@ -1,0 +1,199 @@
+"""The derived listing cache never changes what `evidence list --json` prints."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from casefile.errors import RecordError
+from casefile.model.case import Case
+from casefile.model.exhibit import Exhibit
+from casefile.store import cachekey, listcache
+from casefile.store.case import CaseFolder
+from casefile.store.exhibits import exhibit_listing, list_exhibits
+from casefile.store.listcache import record_json
+from casefile.store.parsecache import CACHE_DIR
+from casefile.store.records import add_incident, init_case
+from casefile.store.session import session
+from casefile.store.yamlio import record_to_yaml
+
+from .kit import invoke
+
+
+@pytest.fixture(autouse=True)
+def _own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key of this test's own, and records cached although they were just written."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(listcache, "RACY_NS", 0)
+    cachekey.reset()
+    yield
+    cachekey.reset()
+
+
+def _case(tmp_path: Path) -> CaseFolder:
+    case = init_case(tmp_path / "case", Case(title="t", reference="R"), "me")
+    add_incident(case, "me", {"id": "I-1", "title": "x", "date": "2015-01-01"})
+    add_incident(case, "me", {"id": "I-2", "title": "y", "date": "2015-01-02"})
+    with session(case, "me") as s:
+        for k in range(1, 5):
+            ex = Exhibit(
+                id=f"E-000{k}",
+                sha256=f"{k:064x}",
+                size=k,
+                media_type="text/plain",
+                original_name=f"«{k}».txt",
+                description=f'first {k}\nline "two"\t\u2028 ✓',
+                incidents=["I-1"] if k % 2 else ["I-1", "I-2"],
+                image={"width": 3, "lat": 35.81, "lon": 1e-05} if k == 3 else None,
+            )
+            s.write_record(case.exhibit_path(ex.id), record_to_yaml(ex), action="t", object=ex.id)
+    return case
+
+
+def _truth(case: CaseFolder, incident: str | None = None) -> str:
+    """What the listing printed before the cache: every record loaded and validated."""
+    exhibits = list_exhibits(CaseFolder.open(case.root), incident)
+    return record_json([e.model_dump(mode="json", exclude_none=True) for e in exhibits])
+
+
+def _listed(case: CaseFolder, incident: str | None = None) -> str:
+    return "[" + ",".join(exhibit_listing(CaseFolder.open(case.root), incident)) + "]"
+
+
+def _listing_file(case: CaseFolder) -> Path:
+    return case.root / CACHE_DIR / "exhibits.listing"
+
+
+def test_same_output_with_and_without_cache(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    truth = _truth(case)
+    assert _listed(case) == truth  # cold: fills the cache
+    assert _listing_file(case).is_file()
+    assert _listed(case) == truth  # warm
+    assert _listed(case, "I-2") == _truth(case, "I-2")
+    run = invoke("--case", case.root, "evidence", "list", "--json")
+    assert run.code == 0 and run.stdout == truth + "\n"
+    _listing_file(case).unlink()
+    assert _listed(case) == truth
+
+
+def test_a_hit_is_not_loaded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = _case(tmp_path)
+    truth = _listed(case)
+
+    def refuse(self: CaseFolder, name: str) -> Exhibit:
+        raise AssertionError(f"{name} loaded despite an unchanged file")
+
+    monkeypatch.setattr(CaseFolder, "load_exhibit_file", refuse)
+    assert _listed(case) == truth
+
+
+def test_hand_edits_are_noticed(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    _listed(case)
+    # Same size, in place (same inode), as an editor might: the stat key changes.
+    path = case.exhibit_path("E-0002")
+    text = path.read_text()
+    with open(path, "r+", encoding="utf-8") as fh:
+        fh.write(text.replace("first 2", "FIRST 2"))
+    st = os.stat(path)  # in case the write fell in the clock tick of the first one
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert "FIRST 2" in _listed(case) and _listed(case) == _truth(case)
+    # A new record, a deleted one, and a record that no longer validates.
+    case.exhibit_path("E-0004").unlink()
+    case.exhibit_path("E-0009").write_text(
+        case.exhibit_path("E-0001").read_text().replace("E-0001", "E-0009")
+    )
+    assert _listed(case) == _truth(case)
+    assert [json.loads(t)["id"] for t in exhibit_listing(CaseFolder.open(case.root))] == [
+        "E-0001",
+        "E-0002",
+        "E-0003",
+        "E-0009",
+    ]
+    case.exhibit_path("E-0003").write_text(
+        case.exhibit_path("E-0003").read_text().replace("credibility: 6", "credibility: 9")
+    )
+    with pytest.raises(RecordError) as listed:
+        exhibit_listing(CaseFolder.open(case.root))
+    with pytest.raises(RecordError) as loaded:
+        list_exhibits(CaseFolder.open(case.root))
+    assert str(listed.value) == str(loaded.value)
+    assert "exhibits/E-0003.yaml" in str(listed.value)
+
+
+def test_racily_fresh_files_are_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listcache, "RACY_NS", 60 * 10**9)
+    case = _case(tmp_path)
+    assert _listed(case) == _truth(case)
+    body = cachekey.unseal(
+        listcache.ListingCache(case.root, "exhibits")._purpose, _listing_file(case).read_bytes()
+    )
+    assert body == b""  # written a moment ago: a second write could keep the timestamps
+
+
+def _reseal(case: CaseFolder, change) -> None:  # type: ignore[no-untyped-def]
+    purpose = listcache.ListingCache(case.root, "exhibits")._purpose
+    body = cachekey.unseal(purpose, _listing_file(case).read_bytes())
+    assert body is not None
+    sealed = cachekey.seal(purpose, change(body))
+    assert sealed is not None
+    _listing_file(case).write_bytes(sealed)
+
+
+def test_a_tampered_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = _case(tmp_path)
+    truth = _listed(case)
+    data = _listing_file(case).read_bytes()
+    # Edited without the key (e.g. shipped inside someone else's case folder).
+    _listing_file(case).write_bytes(data.replace(b"first 1", b"FAKED 1"))
+    assert _listed(case) == truth
+    _listing_file(case).write_bytes(b"not a cache at all")
+    assert _listed(case) == truth
+    # Sealed by another user's key: ignored as well.
+    _listing_file(case).write_bytes(data)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    cachekey.reset()
+    assert _listed(case) == truth
+    assert _listing_file(case).read_bytes() != data  # replaced by this user's own
+
+
+def test_an_entry_counts_only_for_its_stat_key(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    truth = _listed(case)
+
+    def other_key(body: bytes) -> bytes:
+        lines = body.split(b"\n")
+        name, key, text = lines[0].split(b"\t", 2)
+        lines[0] = b"\t".join([name, b"1" + key, text.replace(b"first 1", b"FAKED 1")])
+        return b"\n".join(lines)
+
+    _reseal(case, other_key)  # even sealed, an entry for another state of the file
+    assert _listed(case) == truth
+
+
+def test_other_models_other_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = _case(tmp_path)
+    truth = _listed(case)
+    _reseal(case, lambda body: body.replace(b"first 1", b"OLDER 1"))
+    assert "OLDER 1" in _listed(case)  # the sealed entry is used while the models are the same
+    monkeypatch.setattr(listcache, "_model_digest", lambda: "another version of the models")
+    assert _listed(case) == truth
+
+
+def test_no_key_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = _case(tmp_path)
+    key = tmp_path / "user-cache" / "casefile" / "cache-key"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(b"k" * cachekey.KEY_BYTES)
+    key.chmod(0o644)  # others could read it
+    assert _listed(case) == _truth(case)
+    assert not _listing_file(case).exists()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("")
+    cachekey.reset()
+    assert _listed(case) == _truth(case)
+    assert not _listing_file(case).exists()
