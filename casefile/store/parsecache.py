@@ -5,9 +5,14 @@ object construction, even over libyaml). This cache keeps, per record folder, th
 (not validated) data of each file under ``<case>/.casefile-cache/records/<folder>.json``,
 keyed by the file's identity: inode, size, mtime and ctime in nanoseconds. Atomic writes
 rename a new inode into place, so any change to a record (by casefile or by hand) misses
-and is parsed from the file again. Records are always validated by their model after the
-cache, exactly as after parsing, so a stale or tampered cache can at worst make a record
-look like what its own file once said -- and the key above rules that out for any write.
+and is parsed from the file again. A file changed less than ``RACY_NS`` before it was read
+is not cached: a second in-place write in the same clock tick could keep all four.
+
+Records are always validated by their model after the cache, exactly as after parsing,
+so a tampered cache could never make a record invalid; and the cache is sealed with a
+per-user key kept outside the case (casefile.store.cachekey), so one shipped inside
+someone else's case folder -- say on a drive that keeps its author's inode numbers and
+timestamps, where stat keys could match -- cannot make a record say anything else either.
 
 Never the truth (DESIGN.md, principle 1): safe to delete, rebuilt from the files, and a
 cache that cannot be read or written is simply not used.
@@ -18,12 +23,15 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from casefile.store.atomic import write_atomic
+from casefile.store.cachekey import seal, unseal
 
-VERSION = 1
+VERSION = 2  # 2: sealed (casefile.store.cachekey)
+RACY_NS = 2_000_000_000
 CACHE_DIR = Path(".casefile-cache") / "records"
 
 
@@ -39,7 +47,8 @@ class ParseCache:
         if entries is None:
             entries = {}
             try:
-                data = json.loads((self.root / f"{folder}.json").read_text(encoding="utf-8"))
+                body = unseal(_purpose(folder), (self.root / f"{folder}.json").read_bytes())
+                data = None if body is None else json.loads(body)
                 if isinstance(data, dict) and data.get("version") == VERSION:
                     files = data.get("files")
                     if isinstance(files, dict):
@@ -68,6 +77,8 @@ class ParseCache:
         data = parse(path)
         if not _plain(data):
             return data  # e.g. an unquoted date in a hand-written file: JSON would change it
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+            return data
         entries[name] = [*key, data]
         self._dirty.add(folder)
         if not self._registered:
@@ -83,13 +94,17 @@ class ParseCache:
                 kept = {k: v for k, v in entries.items() if k in present}
                 if not (self.root.parent / ".gitignore").exists():
                     write_atomic(self.root.parent / ".gitignore", "# derived, safe to delete\n*\n")
-                write_atomic(
-                    self.root / f"{folder}.json",
-                    json.dumps({"version": VERSION, "files": kept}, separators=(",", ":")),
-                )
-            except (OSError, TypeError, ValueError):
+                text = json.dumps({"version": VERSION, "files": kept}, separators=(",", ":"))
+                sealed = seal(_purpose(folder), text.encode("utf-8"))
+                if sealed is not None:
+                    write_atomic(self.root / f"{folder}.json", sealed)
+            except (OSError, TypeError, ValueError, UnicodeError):
                 pass  # a read-only case, or data JSON cannot hold: just not cached
         self._dirty.clear()
+
+
+def _purpose(folder: str) -> str:
+    return f"parse/{folder}/{VERSION}"
 
 
 def _plain(value: Any) -> bool:

@@ -24,13 +24,9 @@ from .kit import invoke
 
 
 @pytest.fixture(autouse=True)
-def _own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A key of this test's own, and records cached although they were just written."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+def _fresh_records_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records are cached although they were just written (the key: see conftest)."""
     monkeypatch.setattr(listcache, "RACY_NS", 0)
-    cachekey.reset()
-    yield
-    cachekey.reset()
 
 
 def _case(tmp_path: Path) -> CaseFolder:

@@ -6,7 +6,11 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from casefile.model.case import Case
+from casefile.store import parsecache
+from casefile.store.cachekey import seal, unseal
 from casefile.store.case import CaseFolder
 from casefile.store.parsecache import CACHE_DIR
 from casefile.store.records import add_incident, init_case
@@ -34,7 +38,8 @@ def _case(tmp_path: Path) -> CaseFolder:
     return case
 
 
-def test_cache_follows_every_change(tmp_path: Path) -> None:
+def test_cache_follows_every_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsecache, "RACY_NS", 0)  # cached although just written
     case = _case(tmp_path)
     first = CaseFolder.open(case.root).exhibits()
     CaseFolder.open(case.root)._parsed.save()  # nothing dirty: no-op
@@ -43,7 +48,7 @@ def test_cache_follows_every_change(tmp_path: Path) -> None:
     assert [e.description for e in reader.exhibits()] == ["first 1", "first 2", "first 3"]
     reader._parsed.save()
     assert cache.is_file()
-    assert len(json.loads(cache.read_text())["files"]) == 3
+    assert len(_cached(cache)["files"]) == 3
 
     # A hand edit of the same size, in place (same inode), is seen.
     path = case.exhibit_path("E-0002")
@@ -61,18 +66,39 @@ def test_cache_follows_every_change(tmp_path: Path) -> None:
     assert CaseFolder.open(case.root).exhibits()[2] == first[2]
 
 
-def test_tampered_cache_is_still_validated(tmp_path: Path) -> None:
+def _cached(cache: Path) -> dict:
+    body = unseal("parse/exhibits/2", cache.read_bytes())
+    assert body is not None
+    return json.loads(body)
+
+
+def test_a_tampered_cache_is_ignored_or_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parsecache, "RACY_NS", 0)
     case = _case(tmp_path)
+    truth = CaseFolder.open(case.root).exhibits()
     reader = CaseFolder.open(case.root)
     reader.exhibits()
     reader._parsed.save()
     cache = case.root / CACHE_DIR / "exhibits.json"
-    data = json.loads(cache.read_text())
+    data = _cached(cache)
+    # Changed without this user's key (e.g. shipped inside someone else's case): ignored.
+    data["files"]["E-0001.yaml"][4]["description"] = "FAKED"
+    cache.write_bytes(cache.read_bytes().split(b"\n", 1)[0] + b"\n" + json.dumps(data).encode())
+    assert CaseFolder.open(case.root).exhibits() == truth
+    # Even sealed with the key, an entry is validated like the file it stands for.
     data["files"]["E-0001.yaml"][4]["id"] = "../../etc"
-    cache.write_text(json.dumps(data))
-    import pytest
-
+    cache.write_bytes(seal("parse/exhibits/2", json.dumps(data).encode()) or b"")
     from casefile.errors import RecordError
 
     with pytest.raises(RecordError):
         CaseFolder.open(case.root).exhibits()
+
+
+def test_racily_fresh_files_are_not_cached(tmp_path: Path) -> None:
+    case = _case(tmp_path)  # written a moment ago: a second write could keep the timestamps
+    reader = CaseFolder.open(case.root)
+    reader.exhibits()
+    reader._parsed.save()
+    assert not (case.root / CACHE_DIR / "exhibits.json").exists()
