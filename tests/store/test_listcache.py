@@ -193,3 +193,23 @@ def test_no_key_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     cachekey.reset()
     assert _listed(case) == _truth(case)
     assert not _listing_file(case).exists()
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_printed_records_as_before(
+    tmp_path: Path, tty: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import sys
+
+    from casefile.cli.context import print_json, print_json_records
+
+    case = _case(tmp_path)
+    exhibits = list_exhibits(CaseFolder.open(case.root))
+    capsys.readouterr()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+    print_json([e.model_dump(mode="json", exclude_none=True) for e in exhibits])
+    before = capsys.readouterr().out
+    assert ("\n  {" in before) == tty  # indented for a person, compact for scripts
+    print_json_records(exhibit_listing(CaseFolder.open(case.root)))
+    print_json_records(exhibit_listing(CaseFolder.open(case.root)))  # from the cache
+    assert capsys.readouterr().out == before * 2
