@@ -81,8 +81,7 @@ def seal(purpose: str, body: bytes) -> bytes | None:
     key = cache_key()
     if key is None:
         return None
-    mac = hmac.new(key, purpose.encode() + b"\n" + body, hashlib.sha256).hexdigest()
-    return f"casefile-sealed {mac}\n".encode() + body
+    return f"casefile-sealed {_mac(key, purpose, body)}\n".encode() + body
 
 
 def unseal(purpose: str, data: bytes) -> bytes | None:
@@ -91,7 +90,13 @@ def unseal(purpose: str, data: bytes) -> bytes | None:
     head, sep, body = data.partition(b"\n")
     if key is None or not sep or not head.startswith(b"casefile-sealed "):
         return None
-    mac = hmac.new(key, purpose.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+    mac = _mac(key, purpose, body)
     if not hmac.compare_digest(head[len(b"casefile-sealed ") :], mac.encode()):
         return None
     return body
+
+
+def _mac(key: bytes, purpose: str, body: bytes) -> str:
+    mac = hmac.new(key, purpose.encode() + b"\n", hashlib.sha256)
+    mac.update(body)  # not concatenated first: a cache is tens of MB
+    return mac.hexdigest()
