@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from casefile.errors import UserInputError
 from casefile.model.exhibit import Exhibit
 from casefile.store.case import CaseFolder
-from casefile.store.listcache import ListingCache, record_json, stat_key
 from casefile.store.records import merged
 from casefile.store.session import session
 from casefile.store.yamlio import record_to_yaml
@@ -27,31 +25,11 @@ def list_exhibits(case: CaseFolder, incident: str | None = None) -> list[Exhibit
 
 
 def exhibit_listing(case: CaseFolder, incident: str | None = None) -> list[str]:
-    """`list_exhibits` as the compact JSON of each record's dump, from a derived cache.
-
-    Same records, order and first error as `list_exhibits` (a record that fails is never
-    cached, so it is loaded, and fails, in its turn); why a hit need not be validated
-    again is in casefile.store.listcache."""
+    """`list_exhibits` as the compact JSON of each record's dump: same records, order and
+    first error, from a derived cache (CaseFolder.exhibits_json)."""
     if incident is not None:
         case.require_incident(incident)
-    names = case.exhibit_file_names()
-    if not names:
-        return []
-    cache = ListingCache(case.root, "exhibits")
-    folder = os.open(os.path.join(str(case.root), "exhibits"), os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        stats = [_stat(n, folder) for n in names]
-    finally:
-        os.close(folder)
-    found = cache.lookup(names, [None if st is None else stat_key(st) for st in stats])
-    texts: list[str] = []
-    for name, text in zip(names, found, strict=True):
-        if text is None:
-            exhibit = case.load_exhibit_file(name)
-            text = record_json(exhibit.model_dump(mode="json", exclude_none=True))
-        texts.append(text)
-    if None in found or not cache.holds_exactly(len(names)):
-        cache.save(names, stats, texts)
+    texts = case.exhibits_json()
     if incident is not None:
         texts = [t for t in texts if incident in json.loads(t)["incidents"]]
     return texts
@@ -79,10 +57,3 @@ def edit_exhibit(
             details={"fields": sorted(changes) + (["incidents"] if add_incidents else [])},
         )
     return exhibit
-
-
-def _stat(name: str, folder: int) -> os.stat_result | None:
-    try:
-        return os.stat(name, dir_fd=folder)
-    except OSError:
-        return None  # gone since the listing: loading it names the problem

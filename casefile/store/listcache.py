@@ -5,8 +5,10 @@ costs as much again. For ``evidence list --json`` this cache keeps, per record f
 compact JSON text of the *validated* record (exactly what the listing prints for it), in
 ``<case>/.casefile-cache/records/<folder>.listing``, one ``name<TAB>key<TAB>json`` line each.
 
-A hit is printed without validating again. That is sound because an entry stands only for
-the file it was made from:
+`evidence list --json` prints a hit without validating again (CaseFolder.exhibits_json);
+`check` and `render` validate hits from this text (CaseFolder.exhibits), which skips the
+parse cache and its 43 MB of JSON on a large case. Printing unvalidated is sound because
+an entry stands only for the file it was made from:
 
 - it is written only after the record validated (and matched its file name), under the
   stat key (inode, size, mtime_ns, ctime_ns) taken *before* the file was read, so a change
@@ -79,7 +81,7 @@ class ListingCache:
         if body:
             self._lines = body.decode("utf-8", "surrogatepass").split("\n")[:-1]
 
-    def lookup(self, names: list[str], keys: list[str | None]) -> list[str | None]:
+    def lookup(self, names: list[str], stats: list[os.stat_result | None]) -> list[str | None]:
         """The cached text of each file whose stat key (None: no stat) still matches.
 
         The cache is written in listing order, so line i is nearly always file i; a name
@@ -87,11 +89,11 @@ class ListingCache:
         lines = self._lines
         index: dict[str, str] | None = None
         found: list[str | None] = []
-        for i, (name, key) in enumerate(zip(names, keys, strict=True)):
-            if key is None or not _safe(name):
+        for i, (name, st) in enumerate(zip(names, stats, strict=True)):
+            if st is None or not _safe(name):
                 found.append(None)
                 continue
-            prefix = f"{name}\t{key}\t"
+            prefix = f"{name}\t{stat_key(st)}\t"
             line = lines[i] if i < len(lines) else ""
             if not line.startswith(prefix):
                 if index is None:
@@ -103,22 +105,34 @@ class ListingCache:
             found.append(line[len(prefix) :])
         return found
 
-    def holds_exactly(self, count: int) -> bool:
-        """True if the cache has one line per file of a listing of ``count`` that all hit."""
-        return len(self._lines) == count
+    def update(
+        self,
+        names: list[str],
+        stats: list[os.stat_result | None],
+        found: list[str | None],
+        texts: list[str | None],
+    ) -> None:
+        """Save this listing (`save`) unless every file hit and nothing else is cached."""
+        if None in found or len(self._lines) != len(names):
+            self.save(names, stats, texts)
 
-    def save(self, names: list[str], stats: list[os.stat_result | None], texts: list[str]) -> None:
+    def save(
+        self, names: list[str], stats: list[os.stat_result | None], texts: list[str | None]
+    ) -> None:
         """Replace the cache with this listing: ``texts[i]`` is the validated record read
-        from ``names[i]`` after ``stats[i]`` was taken."""
+        from ``names[i]`` after ``stats[i]`` was taken (None: it failed)."""
         now = time.time_ns()
         lines = [
             f"{name}\t{stat_key(st)}\t{text}\n"
             for name, st, text in zip(names, stats, texts, strict=True)
             if st is not None
+            and text is not None
             and _safe(name)
             and "\n" not in text
             and now - max(st.st_mtime_ns, st.st_ctime_ns) >= RACY_NS
         ]
+        if not lines and not self._lines:
+            return  # nothing to keep and nothing to forget
         sealed = seal(self._purpose, "".join(lines).encode("utf-8", "surrogatepass"))
         if sealed is None:
             return

@@ -47,11 +47,12 @@ class CaseRun:
         return json.loads(self.ok(*args, "--json", actor=actor).stdout)
 
     def snapshot(self) -> dict[str, bytes]:
-        """Every file in the case, byte for byte."""
+        """Every file in the case, byte for byte, except the derived cache (DESIGN.md: any
+        command may rebuild it, and it is not part of the case's truth)."""
         return {
             p.relative_to(self.root).as_posix(): p.read_bytes()
             for p in sorted(self.root.rglob("*"))
-            if p.is_file()
+            if p.is_file() and p.relative_to(self.root).parts[0] != ".casefile-cache"
         }
 
     def edit_yaml(self, rel: str, change: Callable[[dict], None]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -125,10 +126,23 @@ def test_racily_fresh_files_are_not_cached(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(listcache, "RACY_NS", 60 * 10**9)
     case = _case(tmp_path)
     assert _listed(case) == _truth(case)
+    # Written a moment ago: a second write could keep the timestamps.
+    assert not _listing_file(case).exists()
+    monkeypatch.setattr(listcache, "RACY_NS", 300_000_000)
+    time.sleep(0.4)
+    _listed(case)
+    path = case.exhibit_path("E-0002")
+    path.write_text(path.read_text().replace("first 2", "again 2"))
+    assert _listed(case) == _truth(case)
     body = cachekey.unseal(
         listcache.ListingCache(case.root, "exhibits")._purpose, _listing_file(case).read_bytes()
     )
-    assert body == b""  # written a moment ago: a second write could keep the timestamps
+    assert body is not None
+    assert [line.split(b"\t")[0] for line in body.splitlines()] == [
+        b"E-0001.yaml",
+        b"E-0003.yaml",
+        b"E-0004.yaml",
+    ]
 
 
 def _reseal(case: CaseFolder, change) -> None:  # type: ignore[no-untyped-def]
@@ -213,3 +227,33 @@ def test_printed_records_as_before(
     print_json_records(exhibit_listing(CaseFolder.open(case.root)))
     print_json_records(exhibit_listing(CaseFolder.open(case.root)))  # from the cache
     assert capsys.readouterr().out == before * 2
+
+
+def test_records_loaded_through_the_cache_are_validated(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    truth = [case.load_exhibit(f"E-000{k}") for k in range(1, 5)]
+    assert CaseFolder.open(case.root).exhibits() == truth  # cold: fills the cache
+    assert _listing_file(case).is_file()
+    assert CaseFolder.open(case.root).exhibits() == truth  # warm
+
+    def corrupt(body: bytes) -> bytes:
+        lines = body.split(b"\n")
+        lines[0] = lines[0].replace(b'"credibility":6', b'"credibility":9')
+        lines[1] = lines[1].replace(b'"id":"E-0002"', b'"id":"E-0001"')
+        return b"\n".join(lines)
+
+    _reseal(case, corrupt)  # even sealed with the key, entries that do not validate
+    assert CaseFolder.open(case.root).exhibits() == truth
+
+
+def test_a_failing_record_is_collected_and_never_cached(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    path = case.exhibit_path("E-0002")
+    path.write_text(path.read_text().replace("credibility: 6", "credibility: 9"))
+    failed: list = []
+    loaded = CaseFolder.open(case.root).exhibits(failed)
+    assert [e.id for e in loaded] == ["E-0001", "E-0003", "E-0004"]
+    assert [i for i, _ in failed] == ["E-0002"]
+    assert b"E-0002.yaml" not in _listing_file(case).read_bytes()
+    with pytest.raises(RecordError, match="exhibits/E-0002.yaml: credibility"):
+        CaseFolder.open(case.root).exhibits()
