@@ -258,11 +258,15 @@ class CaseFolder:
         cache = ListingCache(self.root, "exhibits")
         if not names:
             return cache, [], []
-        folder = os.open(self._exhibits_dir, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            stats = [_stat(n, folder) for n in names]
-        finally:
-            os.close(folder)
+            folder = os.open(self._exhibits_dir, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            stats: list[os.stat_result | None] = [None] * len(names)  # loading names why
+        else:
+            try:
+                stats = [_stat(n, folder) for n in names]
+            finally:
+                os.close(folder)
         return cache, stats, cache.lookup(names, stats)
 
     def exhibit_file_names(self) -> list[str]:
