@@ -437,6 +437,10 @@ BAD_INPUT = {
         ["incident", "add", "x..y", "--title", "t", "--date", "2015-01-01"],
         ["x..y"],
     ),
+    "id-trailing-newline": (
+        ["incident", "add", "INC-9\n", "--title", "t", "--date", "2015-01-01"],
+        ["INC-9"],
+    ),
     "show-traversal": (["incident", "show", "../case"], ["../case"]),
     "witness-id-traversal": (
         ["witness", "add", "../W-001", "--incident", "INC-2", "--statement", "{tmp}/s.md"],
