@@ -307,9 +307,8 @@ class Runner:
             self._deferred.remove(pending)
         if pending.todo:
             self._flush()  # about to wait: let the deferred parts run meanwhile
-        if pending.futures and self.meanwhile is not None:
-            meanwhile, self.meanwhile = self.meanwhile, None
-            meanwhile()
+        if pending.futures:
+            self._after_first(list(pending.futures.values()))
         done = dict(pending.done)
         for part in pending.todo:
             if pending.futures:
@@ -322,6 +321,17 @@ class Runner:
 
     def run(self, parts: list[Part]) -> dict[str, LaidOut]:
         return self.finish(self.start(parts))
+
+    def _after_first(self, futures: list[Any]) -> None:
+        """Run ``meanwhile`` once a first layout is back: by then the workers have imported
+        WeasyPrint (this process would slow that down) and one core may be free."""
+        if self.meanwhile is None:
+            return
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        wait(futures, return_when=FIRST_COMPLETED)
+        meanwhile, self.meanwhile = self.meanwhile, None
+        meanwhile()
 
     def stream(
         self, parts: list[Part], more: Callable[[dict[str, LaidOut]], list[Part]]
@@ -355,10 +365,8 @@ class Runner:
                     running[self._future(part)] = part
             if not running:
                 continue
-            if self.meanwhile is not None:
-                meanwhile, self.meanwhile = self.meanwhile, None
-                meanwhile()
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            self._after_first(list(running))
             for future in finished:
                 part = running.pop(future)
                 laid = future.result()
