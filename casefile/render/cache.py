@@ -2,10 +2,11 @@
 
 Derived data only (DESIGN.md, principle 1): every entry can be rebuilt from the case, and
 the folder is safe to delete at any time. An entry is keyed by the SHA-256 of everything
-that decides a part's bytes: the part's full HTML (CSS inlined, pictures as data: URLs),
-the casefile version, the WeasyPrint version and :data:`PIPELINE` (bumped whenever the
-way a part is laid out or recorded changes). Two files per entry, both written with
-:func:`casefile.store.atomic.write_atomic`: ``<key>.pdf`` first, then ``<key>.json`` (page
+that decides a part's bytes: the part's full HTML (pictures as data: URLs) and its
+stylesheet, the casefile version, the WeasyPrint version and :data:`PIPELINE` (bumped
+whenever the way a part is laid out or recorded changes). Two files per entry, both
+written with :func:`casefile.store.atomic.write_atomic` (not fsynced: derived data):
+``<key>.pdf`` first, then ``<key>.json`` (page
 count, anchors, links, bookmarks). A reader trusts an entry only if the JSON parses and
 names the SHA-256 of the PDF it sits beside, so a crash between the two writes, a
 truncated file or a stray edit is a miss, never a wrong dossier.
@@ -23,7 +24,7 @@ from typing import Any
 
 from casefile.store.atomic import write_atomic
 
-PIPELINE = "parts-1"
+PIPELINE = "parts-2"
 CACHE_DIR = Path(".casefile-cache") / "render"
 HINT = "last-parts.hint"  # the parts of the last render: a guess for the next one, never trusted
 

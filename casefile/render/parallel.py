@@ -29,9 +29,9 @@ from the recorded bookmarks, metadata from the view, and a file identifier deriv
 parts' cache keys. ``jobs=1`` runs the same steps in this process, so every ``jobs`` value,
 a cached and a clean render give the same bytes.
 
-Every part is cached by the SHA-256 of its HTML (see :mod:`casefile.render.cache`), so a
-re-render after one edit lays out that incident, the cover and contents, and the index
-only if some cited page moved.
+Every part is cached by the SHA-256 of its HTML and stylesheet (see
+:mod:`casefile.render.cache`), so a re-render after one edit lays out that incident, the
+cover and contents, and the pieces of the index whose cited pages moved.
 
 With workers (``jobs > 1``), after an edit, the changed parts are assumed to keep the page
 counts and anchor pages they had in the last render (``last-parts.hint`` in the cache), so
