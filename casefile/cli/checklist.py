@@ -11,7 +11,7 @@ from rich.text import Text
 from casefile.assess.checklist import Checklist, ChecklistElement, Citation, build_checklist
 from casefile.cli.assess import CONCLUSION_STYLE, FINDING_STYLE, STATUS_STYLE
 from casefile.cli.base import single_command_app
-from casefile.cli.context import console, open_case
+from casefile.cli.context import actor, console, open_case
 from casefile.errors import UserInputError
 from casefile.store.case import CaseFolder
 
@@ -36,8 +36,19 @@ def register(app: typer.Typer) -> None:
             return
         if not output.parent.is_dir():
             raise UserInputError(f"-o: folder {output.parent} does not exist")
-        write_pdf(case, sheet, output)
-        console.print(Text(f"Wrote {output}"))
+        digest = write_pdf(case, sheet, output)
+        # The sheet carries the case's internal content (reasoning, pseudonyms, hashes):
+        # who exported it, and which bytes, goes in the custody log as a dossier does.
+        from casefile.store.session import session
+
+        with session(case, actor(ctx)) as s:
+            s.log(
+                "checklist.render",
+                object=incident_id,
+                sha256=digest,
+                details={"output": output.name},
+            )
+        console.print(Text(f"Wrote {output}; sha256 {digest}"))
 
 
 def _citations(items: list[Citation]) -> Text:
@@ -99,12 +110,17 @@ def print_checklist(sheet: Checklist) -> None:
         console.print(Text(SIGNATURE))
 
 
-def write_pdf(case: CaseFolder, sheet: Checklist, output: Path) -> None:
+def write_pdf(case: CaseFolder, sheet: Checklist, output: Path) -> str:
+    """Write the sheet; its SHA-256."""
+    import hashlib
+
     # Imported here only, so other commands never load the renderer (and WeasyPrint).
     from casefile.render.checklist import checklist_pdf
     from casefile.store.atomic import write_atomic
 
-    write_atomic(output, checklist_pdf(case, sheet))
+    data = checklist_pdf(case, sheet)
+    write_atomic(output, data)
+    return hashlib.sha256(data).hexdigest()
 
 
 app = single_command_app(register)

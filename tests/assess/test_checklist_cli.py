@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import sys
@@ -78,7 +79,14 @@ def test_pdf_sheet(reviewed, tmp_path):
     output = tmp_path / "sheet.pdf"
     before = reviewed.snapshot()
     reviewed.ok("checklist", "ARIHA", "-o", str(output))
-    assert reviewed.snapshot() == before
+    after = reviewed.snapshot()
+    # Nothing changes but one custody entry: who exported which bytes.
+    assert {k: v for k, v in after.items() if k != "custody.jsonl"} == {
+        k: v for k, v in before.items() if k != "custody.jsonl"
+    }
+    last = reviewed.custody_actions()[-1]
+    assert last["action"] == "checklist.render" and last["object"] == "ARIHA"
+    assert last["sha256"] == hashlib.sha256(output.read_bytes()).hexdigest()
     reader = PdfReader(io.BytesIO(output.read_bytes()))
     text = _flat("\n".join(page.extract_text() for page in reader.pages))
     assert "Did an attack take place?" in text
