@@ -8,8 +8,10 @@ whenever the way a part is laid out or recorded changes). Two files per entry, b
 written with :func:`casefile.store.atomic.write_atomic` (not fsynced: derived data):
 ``<key>.pdf`` first, then ``<key>.json`` (page
 count, anchors, links, bookmarks). A reader trusts an entry only if the JSON parses and
-names the SHA-256 of the PDF it sits beside, so a crash between the two writes, a
-truncated file or a stray edit is a miss, never a wrong dossier.
+names the SHA-256 of the PDF it sits beside, and is sealed with this user's cache key
+(:mod:`casefile.store.cachekey`), so a crash between the two writes, a truncated file, a
+stray edit or a cache that came inside someone else's case folder is a miss, never a
+wrong dossier.
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ import functools
 import hashlib
 import json
 import os
+import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from casefile.store.atomic import write_atomic
+from casefile.store.cachekey import seal, unseal
 
 PIPELINE = "parts-2"
 CACHE_DIR = Path(".casefile-cache") / "render"
+KEY = re.compile(r"[0-9a-f]{64}")
 HINT = "last-parts.hint"  # the parts of the last render: a guess for the next one, never trusted
 
 
@@ -67,19 +72,17 @@ class PartCache:
         return cls(case_root / CACHE_DIR)
 
     def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
-        if self.root is None:
-            return None
-        try:
-            meta = json.loads((self.root / f"{key}.json").read_text(encoding="utf-8"))
-            pdf = (self.root / f"{key}.pdf").read_bytes()
-        except (OSError, ValueError):
-            self.misses += 1
-            return None
-        if not isinstance(meta, dict) or meta.get("pdf_sha256") != hashlib.sha256(pdf).hexdigest():
-            self.misses += 1
-            return None
-        self.hits += 1
-        return meta, pdf
+        meta = self.peek(key)
+        if meta is not None and self.root is not None:
+            try:
+                pdf = (self.root / f"{key}.pdf").read_bytes()
+            except OSError:
+                pdf = b""
+            if meta.get("pdf_sha256") == hashlib.sha256(pdf).hexdigest():
+                self.hits += 1
+                return meta, pdf
+        self.misses += 1
+        return None
 
     def put(self, key: str, meta: dict[str, Any], pdf: bytes) -> None:
         if self.root is None:
@@ -91,20 +94,23 @@ class PartCache:
                 )
             write_atomic(self.root / f"{key}.pdf", pdf, durable=False)
             record = {**meta, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
-            write_atomic(
-                self.root / f"{key}.json", json.dumps(record, sort_keys=True), durable=False
-            )
+            sealed = seal(f"render/{key}", json.dumps(record, sort_keys=True).encode())
+            if sealed is None:
+                return  # no per-user key: nothing cached, everything laid out
+            write_atomic(self.root / f"{key}.json", sealed, durable=False)
         except OSError:
             # A read-only case folder still renders; it just renders everything.
             pass
 
     def peek(self, key: str) -> dict[str, Any] | None:
-        """An entry's recorded layout (page count, anchors...) without its PDF, unchecked:
-        only for predictions that are verified against real layouts."""
-        if self.root is None:
+        """An entry's recorded layout (page count, anchors...) without its PDF. Only an
+        entry this user's casefile wrote (sealed with the per-user key, under this very
+        key) counts: a case folder from someone else cannot bring its own chapters."""
+        if self.root is None or not KEY.fullmatch(key):
             return None
         try:
-            meta = json.loads((self.root / f"{key}.json").read_text(encoding="utf-8"))
+            body = unseal(f"render/{key}", (self.root / f"{key}.json").read_bytes())
+            meta = json.loads(body) if body is not None else None
         except (OSError, ValueError):
             return None
         return meta if isinstance(meta, dict) else None
@@ -117,7 +123,9 @@ class PartCache:
             hint = json.loads((self.root / HINT).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return hint if isinstance(hint, dict) else {}
+        if not isinstance(hint, dict):
+            return {}
+        return {k: v for k, v in hint.items() if isinstance(v, str) and KEY.fullmatch(v)}
 
     def write_hint(self, keys: dict[str, str]) -> None:
         if self.root is None or not self.root.is_dir():

@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from casefile.errors import UserInputError
 from casefile.render.fetcher import SandboxedFetcher, make_url_fetcher
 from casefile.render.options import Format, RenderOptions
 from casefile.render.pictures import MapPoint, TimelineItem, incident_map_svg, timeline_svg
@@ -131,6 +132,33 @@ def case_fetcher(case: CaseFolder) -> SandboxedFetcher:
 
 
 def render(case: CaseFolder, options: RenderOptions) -> Rendered:
+    import jinja2
+
+    try:
+        return _render(case, options)
+    except jinja2.TemplateError as exc:
+        # A case's own template that fails (syntax, an undefined name, or reaching past
+        # the sandbox) is bad input, named, not an internal error.
+        raise UserInputError(f"{_template_at(exc)}: {exc.message or type(exc).__name__}") from None
+
+
+def _template_at(exc: Exception) -> str:
+    """Which template (and line) failed: a syntax error knows; a runtime error is found in
+    the traceback, whose frames Jinja maps back to template files."""
+    import traceback
+
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            filename = frame.f_code.co_filename
+            if filename.endswith((".html", ".css", ".svg", ".xml")):
+                name, line = filename, lineno  # the innermost template wins
+    if name is None:
+        return "a dossier template"
+    return f"{name}, line {line}" if line else str(name)
+
+
+def _render(case: CaseFolder, options: RenderOptions) -> Rendered:
     if options.format is Format.pdf and not options.attach_evidence:
         from casefile.render.parallel import workers
 

@@ -2,7 +2,9 @@
 
 Like mkdocs' custom_dir: a file in `<case>/templates/` with the same name as a shipped
 template replaces it. Autoescaping is always on; user text reaches templates only through
-the audience view.
+the audience view. A case folder may come from someone else, so its templates run in
+Jinja's immutable sandbox: they can read the view, not reach Python (``__globals__``,
+``os``) or change anything.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
 def shipped_templates_dir() -> Path:
@@ -30,7 +33,7 @@ def template_dirs(case_root: Path | None) -> list[Path]:
 
 
 def environment(case_root: Path | None) -> Environment:
-    env = Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(case_root)]),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "svg"), default=True),
         undefined=StrictUndefined,

@@ -89,3 +89,22 @@ def test_templates_found_after_a_non_editable_install(tmp_path: Path) -> None:
     )  # fmt: skip
     text = pdftotext(out.read_bytes())
     assert "Contents" in text and "Incident 1: Hospital strike" in text
+
+
+def test_case_templates_cannot_reach_python(tmp_path: Path) -> None:
+    """A case folder may come from anyone: its templates run sandboxed, and one that
+    reaches for Python is refused with a one-line error naming it, exit 2."""
+    case = build_content_case(tmp_path / "sandbox")
+    own = case.root / "templates"
+    own.mkdir(exist_ok=True)
+    shipped = (shipped_templates_dir() / "front-toc.html").read_text(encoding="utf-8")
+    (own / "front-toc.html").write_text(
+        '{{ cycler.__init__.__globals__.os.popen("echo PWNED").read() }}\n' + shipped,
+        encoding="utf-8",
+    )
+    for fmt in ("html", "pdf"):
+        result = case.run("render", "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"))
+        assert result.exit_code == 2, result.output
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "front-toc.html" in result.stderr and "PWNED" not in result.output
+        assert not (tmp_path / f"out.{fmt}").exists()

@@ -87,3 +87,37 @@ def test_speculative_contents_with_two_jobs(tmp_path, monkeypatch) -> None:  # t
     assert len(page_texts(moved)) > len(page_texts(small))  # so the guess was wrong
     assert moved == render_pdf(case, 1, clean=True)
     check_numbers(moved)
+
+
+def test_a_cache_not_sealed_by_this_user_is_ignored(
+    tmp_path, counted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case folder from someone else may carry a part cache whose entries name the right
+    keys and hashes but other chapters: an entry counts only under this user's seal."""
+    from casefile.store import cachekey
+
+    case = small_case(tmp_path / "case")
+    clean = render_pdf(case, 1, clean=True)
+    entries = sorted((case.root / CACHE_DIR).glob("*.json"))
+    pdfs = {p: p.with_suffix(".pdf").read_bytes() for p in entries}
+    # Swap every entry's PDF for another entry's, with a matching unsealed record.
+    import hashlib
+    import json
+
+    for path, other in zip(entries, entries[1:] + entries[:1], strict=True):
+        body = path.read_bytes().partition(b"\n")[2]
+        record = json.loads(body)
+        record["pdf_sha256"] = hashlib.sha256(pdfs[other]).hexdigest()
+        path.with_suffix(".pdf").write_bytes(pdfs[other])
+        path.write_text(json.dumps(record), encoding="utf-8")
+    counted.clear()
+    assert render_pdf(case, 1) == clean
+    assert len(counted) >= len(entries) - 2  # laid out again (pass B may reuse its own)
+
+    # Sealed, but by another user's key (a case copied with its cache): ignored too.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    cachekey.reset()
+    counted.clear()
+    assert render_pdf(case, 1) == clean
+    assert len(counted) >= len(entries) - 2
+    cachekey.reset()
