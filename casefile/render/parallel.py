@@ -128,7 +128,9 @@ class _Typesetter:
         self.where = (case_root, tuple(template_dirs))
         self.fetcher = make_url_fetcher(blob_path, [Path(d) for d in template_dirs])
         self.fonts = FontConfiguration()
-        self.sheets: dict[str, Any] = {}
+        # Per stylesheet: the parsed sheet, its own @counter-style rules, and the URLs
+        # refused while it was parsed (reported with every part laid out with it).
+        self.sheets: dict[str, tuple[Any, dict[str, Any], list[str]]] = {}
 
     @classmethod
     def for_case(cls, case_root: str, template_dirs: list[str]) -> _Typesetter:
@@ -137,32 +139,40 @@ class _Typesetter:
             current = cls._current = cls(case_root, template_dirs)
         return current
 
-    def sheet(self, css: str) -> Any:
-        sheet = self.sheets.get(css)
-        if sheet is None:
+    def sheet(self, css: str) -> tuple[Any, dict[str, Any], list[str]]:
+        entry = self.sheets.get(css)
+        if entry is None:
             import weasyprint
+            from weasyprint.css.counters import CounterStyle
 
-            sheet = self.sheets[css] = weasyprint.CSS(
-                string=css, url_fetcher=self.fetcher, font_config=self.fonts
+            before = len(self.fetcher.refused)
+            counters = CounterStyle()
+            sheet = weasyprint.CSS(
+                string=css, url_fetcher=self.fetcher, font_config=self.fonts, counter_style=counters
             )
-        return sheet
+            entry = self.sheets[css] = (sheet, dict(counters), self.fetcher.refused[before:])
+        return entry
 
 
 def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -> LaidOut:
     """Lay out one part with the guarantees of :func:`casefile.render.pdf.html_to_pdf`:
     sandboxed fetcher, no HTML-declared attachments, frozen font timestamps, no dates."""
     import weasyprint
+    from weasyprint.css.counters import CounterStyle
 
     from casefile.render.pdf import _freeze_font_timestamp, _is_font_file, _strip_attachment_links
 
     setter = _Typesetter.for_case(case_root, template_dirs)
+    sheet, sheet_counters, sheet_refused = setter.sheet(css)
+    counters = CounterStyle()  # the document's own, with the sheet's @counter-style rules
+    counters.update(sheet_counters)
     fetcher = setter.fetcher
     refused_before = len(fetcher.refused)
     document_html = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
     _strip_attachment_links(document_html.etree_element)
     options: dict[str, Any] = {"pdf_variant": None, "pdf_identifier": False}
     document = document_html.render(
-        font_config=setter.fonts, stylesheets=[setter.sheet(css)], **options
+        font_config=setter.fonts, counter_style=counters, stylesheets=[sheet], **options
     )
     document.metadata.attachments = []
     document.metadata.created = None
@@ -200,7 +210,7 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
         anchors=anchors,
         links=links,
         bookmarks=bookmarks,
-        refused=list(fetcher.refused[refused_before:]),
+        refused=[*sheet_refused, *fetcher.refused[refused_before:]],
     )
 
 
@@ -448,70 +458,90 @@ def render_parts(
     def page_finder(
         laid: dict[str, LaidOut], counts: dict[str, int]
     ) -> Callable[[str], int | None]:
+        """Where each anchor lands (1-based page), for the parts whose offset is known."""
         offsets = _offsets(order, counts)
+        pages: dict[str, int] = {}
+        for name in order:
+            part = laid.get(name)
+            if part is None or name not in offsets:
+                continue
+            for anchor, where in part.anchors.items():
+                pages.setdefault(anchor, offsets[name] + int(where[0]) + 1)
+        return lambda anchor: _page_of(anchor, pages, offsets)
 
-        def page_of(anchor: str) -> int | None:
-            for name in order:
-                part = laid.get(name)
-                if part is not None and name in offsets and anchor in part.anchors:
-                    return offsets[name] + int(part.anchors[anchor][0]) + 1
-            if anchor in opening:
-                return offsets[opening[anchor]] + 1
-            return None
+    def _page_of(anchor: str, pages: dict[str, int], offsets: dict[str, int]) -> int | None:
+        page = pages.get(anchor)
+        if page is None and anchor in opening and opening[anchor] in offsets:
+            page = offsets[opening[anchor]] + 1
+        return page
 
-        return page_of
-
-    def toc_part_for(laid: dict[str, LaidOut], counts: dict[str, int]) -> Part:
-        page_of = page_finder(laid, counts)
-
+    def toc_part_for(page_of: Callable[[str], int | None]) -> Part:
         def attr(anchor: str) -> Markup:
             page = page_of(anchor)
             return Markup("") if page is None else Markup(' data-page="%d"') % page
 
         return part("toc", "toc", v=view, page_attr=attr)
 
-    def index_part_for(n: int, laid: dict[str, LaidOut], counts: dict[str, int]) -> Part:
-        page_of = page_finder(laid, counts)
+    def index_part_for(n: int, page_of: Callable[[str], int | None]) -> Part:
         for exhibit in chunks[n]:
             exhibit.cited_pages = sorted(
                 {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
             )
         return part(index_names[n], "index", rows=chunks[n], first=n == 0)
 
-    def index_parts_for(laid: dict[str, LaidOut], counts: dict[str, int]) -> list[Part]:
-        return [index_part_for(n, laid, counts) for n in range(len(chunks))]
-
     cites = [{c for e in rows for c in e.cite_ids} for rows in chunks]
+    missing = [len(c) for c in cites]  # per piece: its cites not yet placed
+    piece_of = {c: n for n, piece_cites in enumerate(cites) for c in piece_cites}
     before_index = order[: order.index(index_names[0])]
+    # What ready() has learnt so far: the laid-out prefix of pass A, its page counts and
+    # where its anchors land (kept between calls: a large case has thousands of results).
+    known = {"prefix": 0, "offset": 0}
+    prefix_counts: dict[str, int] = {}
+    prefix_pages: dict[str, int] = {}
     sent: set[str] = set()
 
     def ready(done: dict[str, LaidOut]) -> list[Part]:
         """Pass B as pass A goes: each index piece once every page it cites is known (all
         parts from the first to the last that holds one of its cites are laid out), and
         the contents once all of pass A is."""
-        counts: dict[str, int] = {}
-        found: set[str] = set()
-        for name in before_index:
-            if name not in done:
-                break
-            counts[name] = done[name].pages
-            found.update(done[name].anchors)
-        complete = len(counts) == len(before_index)
+        if len(sent) == len(index_names) + 1:
+            return []
+        while known["prefix"] < len(before_index) and before_index[known["prefix"]] in done:
+            name = before_index[known["prefix"]]
+            laid = done[name]
+            for anchor, where in laid.anchors.items():
+                if anchor not in prefix_pages:
+                    prefix_pages[anchor] = known["offset"] + int(where[0]) + 1
+                    if anchor in piece_of:
+                        missing[piece_of[anchor]] -= 1
+            prefix_counts[name] = laid.pages
+            known["offset"] += laid.pages
+            known["prefix"] += 1
+        complete = known["prefix"] == len(before_index)
+        offsets = _offsets(order, prefix_counts)
+
+        def page_of(anchor: str) -> int | None:
+            return _page_of(anchor, prefix_pages, offsets)
+
         out = []
         for n, name in enumerate(index_names):
-            if name not in sent and (complete or cites[n] <= found):
+            if name not in sent and (complete or missing[n] == 0):
                 sent.add(name)
-                out.append(index_part_for(n, done, counts))
+                out.append(index_part_for(n, page_of))
         if complete and "toc" not in sent:
             sent.add("toc")
-            out.append(toc_part_for(done, counts))
+            out.append(toc_part_for(page_of))
         return out
 
     def settle(laid: dict[str, LaidOut]) -> tuple[list[Part], dict[str, int]]:
         """Pass B on the pass-A layouts ``laid`` (updated with the index and the toc)."""
         counts = {name: laid[name].pages for name in order if name in laid}
         for _round in range(MAX_ROUNDS):
-            parts = [*index_parts_for(laid, counts), toc_part_for(laid, counts)]
+            page_of = page_finder(laid, counts)
+            parts = [
+                *(index_part_for(n, page_of) for n in range(len(chunks))),
+                toc_part_for(page_of),
+            ]
             laid.update(runner.run(parts))
             real = {name: laid[name].pages for name in order}
             if real["toc"] == counts["toc"]:

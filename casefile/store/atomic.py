@@ -1,4 +1,5 @@
-"""The one atomic writer: a reader or a crash sees the old file or the new one, never half."""
+"""The one atomic writer: a reader or a crash sees the old file or the new one, never half
+(derived caches may opt out of the fsyncs, see ``write_atomic``)."""
 
 from __future__ import annotations
 
