@@ -41,9 +41,6 @@ class Rendered:
 
 def build(case: CaseFolder, options: RenderOptions) -> DossierView:
     snap = take_snapshot(case)
-    if options.incidents:
-        for incident_id in options.incidents:
-            case.require_incident(incident_id)
     view = build_view(snap, options.audience, options.incidents, options.draft)
     for exhibit in view.exhibits:
         if exhibit.image_sha256 and not exhibit.withheld:
@@ -159,6 +156,8 @@ def _template_at(exc: Exception) -> str:
 
 
 def _render(case: CaseFolder, options: RenderOptions) -> Rendered:
+    for incident_id in options.incidents or []:
+        case.require_incident(incident_id)  # before any worker starts: a typo fails at once
     if options.format is Format.pdf and not options.attach_evidence:
         from casefile.render.parallel import workers
 

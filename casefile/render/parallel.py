@@ -270,7 +270,7 @@ class Runner:
         self.used: set[str] = set()
         self._deferred: list[_Pending] = []
         self._inflight: dict[str, Any] = {}
-        # Work for this process while it first waits on the workers (then dropped).
+        # Work for this process once a first layout is back (see _after_first).
         self.meanwhile: Callable[[], None] | None = _load_merge_libraries
 
     def start(self, parts: list[Part], *, defer: bool = False) -> _Pending:
