@@ -24,8 +24,10 @@ _loaded = False
 
 
 def key_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "casefile" / "cache-key"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec: a relative path is invalid and is ignored.
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "casefile" / "cache-key"
 
 
 def cache_key() -> bytes | None:

@@ -54,14 +54,17 @@ def stat_key(st: os.stat_result) -> str:
 
 
 def _model_digest() -> str:
-    """Changes whenever the validation or the dump could: the models' source, pydantic, Python."""
+    """Changes whenever the validation or the dump could: casefile's version, the models' and
+    the YAML loader's source, pydantic, Python."""
     import pydantic_core
 
     import casefile.model
+    import casefile.store.yamlio
+    from casefile import __version__
 
-    h = hashlib.sha256(f"{FORMAT}|{pydantic_core.__version__}|{sys.version}".encode())
+    h = hashlib.sha256(f"{FORMAT}|{__version__}|{pydantic_core.__version__}|{sys.version}".encode())
     folder = Path(casefile.model.__file__).parent
-    for path in sorted(folder.glob("*.py")):
+    for path in [*sorted(folder.glob("*.py")), Path(casefile.store.yamlio.__file__)]:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -139,8 +142,8 @@ class ListingCache:
         try:
             gitignore = self.path.parent.parent / ".gitignore"
             if not gitignore.exists():
-                write_atomic(gitignore, "# derived, safe to delete\n*\n")
-            write_atomic(self.path, sealed)
+                write_atomic(gitignore, "# derived, safe to delete\n*\n", durable=False)
+            write_atomic(self.path, sealed, durable=False)
         except OSError:
             pass  # a read-only case: just not cached
 

@@ -93,11 +93,15 @@ class ParseCache:
                 present = set(os.listdir(self.root.parent.parent / folder))
                 kept = {k: v for k, v in entries.items() if k in present}
                 if not (self.root.parent / ".gitignore").exists():
-                    write_atomic(self.root.parent / ".gitignore", "# derived, safe to delete\n*\n")
+                    write_atomic(
+                        self.root.parent / ".gitignore",
+                        "# derived, safe to delete\n*\n",
+                        durable=False,
+                    )
                 text = json.dumps({"version": VERSION, "files": kept}, separators=(",", ":"))
                 sealed = seal(_purpose(folder), text.encode("utf-8"))
                 if sealed is not None:
-                    write_atomic(self.root / f"{folder}.json", sealed)
+                    write_atomic(self.root / f"{folder}.json", sealed, durable=False)
             except (OSError, TypeError, ValueError, UnicodeError):
                 pass  # a read-only case, or data JSON cannot hold: just not cached
         self._dirty.clear()
