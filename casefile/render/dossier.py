@@ -15,7 +15,7 @@ import json
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -28,6 +28,9 @@ from casefile.render.templates import environment, read_template_file, template_
 from casefile.render.thumbnails import thumbnail_data_url
 from casefile.render.view import DossierView, build_view
 from casefile.store.case import CaseFolder
+
+if TYPE_CHECKING:
+    from casefile.render.parallel import Workers
 
 
 @dataclass
@@ -79,7 +82,7 @@ def _no_page_attr(_anchor: str) -> Markup:
     return Markup("")
 
 
-def _render_parts_pdf(case: CaseFolder, view: DossierView, options: RenderOptions, pool: Any):  # type: ignore[no-untyped-def]
+def _render_parts_pdf(case: CaseFolder, view: DossierView, pool: Workers | None):  # type: ignore[no-untyped-def]
     """The PDF as parts laid out in parallel and cached (see :mod:`casefile.render.parallel`)."""
     from casefile.render.cache import PartCache
     from casefile.render.parallel import render_parts
@@ -164,7 +167,7 @@ def _render(case: CaseFolder, options: RenderOptions) -> Rendered:
         # The workers start first and import WeasyPrint while this process reads the case.
         with workers(options.jobs) as pool:
             view = build(case, options)
-            result = _render_parts_pdf(case, view, options, pool)
+            result = _render_parts_pdf(case, view, pool)
         data = result.pdf
         return Rendered(
             data, hashlib.sha256(data).hexdigest(), view.fingerprint, result.pages, result.refused

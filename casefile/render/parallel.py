@@ -278,10 +278,9 @@ class Runner:
         ``defer``, only at the next :meth:`run` or :meth:`finish`: that run goes first)."""
         pending = _Pending()
         for part in parts:
-            self.used.add(part.key)
-            hit = self.cache.get(part.key)
+            hit = self._cached(part)
             if hit is not None:
-                pending.done[part.name] = LaidOut.from_cache(*hit)
+                pending.done[part.name] = hit
             else:
                 pending.todo.append(part)
         # Longest first: the pool finishes together (a good greedy schedule).
@@ -291,6 +290,18 @@ class Runner:
         else:
             self._submit(pending)
         return pending
+
+    def _cached(self, part: Part) -> LaidOut | None:
+        self.used.add(part.key)
+        hit = self.cache.get(part.key)
+        return None if hit is None else LaidOut.from_cache(*hit)
+
+    def _kept(self, part: Part, laid: LaidOut | None = None) -> LaidOut:
+        """``laid`` (a worker's result) or the part laid out in this process, cached."""
+        if laid is None:
+            laid = layout_part(part.html, part.css, self.case_root, self.template_dirs)
+        self.cache.put(part.key, laid.meta(), laid.pdf)
+        return laid
 
     def _submit(self, pending: _Pending) -> None:
         if self.pool is not None and pending.todo and not pending.futures:
@@ -321,12 +332,8 @@ class Runner:
             self._after_first(list(pending.futures.values()))
         done = dict(pending.done)
         for part in pending.todo:
-            if pending.futures:
-                laid = pending.futures[part.name].result()
-            else:
-                laid = layout_part(part.html, part.css, self.case_root, self.template_dirs)
-            self.cache.put(part.key, laid.meta(), laid.pdf)
-            done[part.name] = laid
+            future = pending.futures.get(part.name)
+            done[part.name] = self._kept(part, None if future is None else future.result())
         return done
 
     def run(self, parts: list[Part]) -> dict[str, LaidOut]:
@@ -363,14 +370,11 @@ class Runner:
         while waiting or urgent or running:
             while (urgent or waiting) and len(running) < slots:
                 part = (urgent or waiting).popleft()
-                self.used.add(part.key)
-                hit = self.cache.get(part.key)
+                hit = self._cached(part)
                 if hit is not None:
-                    record(part, LaidOut.from_cache(*hit))
+                    record(part, hit)
                 elif self.pool is None:
-                    laid = layout_part(part.html, part.css, self.case_root, self.template_dirs)
-                    self.cache.put(part.key, laid.meta(), laid.pdf)
-                    record(part, laid)
+                    record(part, self._kept(part))
                 else:
                     running[self._future(part)] = part
             if not running:
@@ -379,9 +383,7 @@ class Runner:
             self._after_first(list(running))
             for future in finished:
                 part = running.pop(future)
-                laid = future.result()
-                self.cache.put(part.key, laid.meta(), laid.pdf)
-                record(part, laid)
+                record(part, self._kept(part, future.result()))
         return done
 
 
