@@ -96,7 +96,7 @@ def _render_parts_pdf(case: CaseFolder, view: DossierView, pool: Workers | None)
     pics = pictures(view)
 
     def render_part(section: str, **context) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-        sheet = f"{css}\n{parts_css}" + ("" if section == "toc" else f"\n{rest_css}")
+        sheet = f"{css}\n{parts_css}" + ("" if section == "cover" else f"\n{rest_css}")
         # The stylesheet goes to the layout apart from the HTML (parsed once per worker).
         return template.render(section=section, pictures=pics, css=None, **context), sheet
 

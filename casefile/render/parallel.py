@@ -4,7 +4,7 @@ A dossier is a sequence of PARTS, each a full HTML document (``part.html``: the 
 ``base.html`` around one piece of ``dossier.html``), each starting on a new page as the
 chapters of the whole document do:
 
-    toc (cover + contents) | front (methodology, legal framework, overview)
+    cover | toc (contents) | front (methodology, legal framework, overview)
     | one part per incident | back (custody, annexes)
     | index-1..index-n (exhibit index, INDEX_ROWS exhibits each)
 
@@ -12,9 +12,9 @@ Nothing inside a part needs a global page number: "page X of Y" is stamped after
 (:mod:`casefile.render.stamp`), contents numbers and the index's "cited on p. N" are text
 computed from where anchors landed. So:
 
-1. pass A lays out, in any order and in parallel, the toc with placeholder numbers (only
-   its page count matters, so the fingerprint is blanked too and the entry stays cached
-   across edits), front, every incident and back, and the stamp's reference page; each
+1. pass A lays out, in any order and in parallel, the cover, the toc with placeholder
+   numbers (only its page count matters, so the entry stays cached across edits), front,
+   every incident and back, and the stamp's reference page; each
    result records its page count and where its anchors, internal links and bookmarks are;
 2. pass B lays out the pieces of the index with the real cited pages and the toc with the
    real numbers: the index comes last, so every page number they print is known from pass
@@ -31,7 +31,10 @@ a cached and a clean render give the same bytes.
 
 Every part is cached by the SHA-256 of its HTML and stylesheet (see
 :mod:`casefile.render.cache`), so a re-render after one edit lays out that incident, the
-cover and contents, and the pieces of the index whose cited pages moved.
+cover (it prints the case fingerprint, which every edit changes) and the custody summary
+and, only if page numbers moved, the contents and the pieces of the index that print
+them. The cover is a part of its own for that: the contents of a large case takes
+seconds to lay out, the cover a fraction of one.
 
 With workers (``jobs > 1``), after an edit, the changed parts are assumed to keep the page
 counts and anchor pages they had in the last render (``last-parts.hint`` in the cache), so
@@ -447,10 +450,11 @@ def render_parts(
         view.exhibits[i : i + INDEX_ROWS] for i in range(0, len(view.exhibits), INDEX_ROWS)
     ] or [[]]
     index_names = [f"index-{n}" for n in range(1, len(chunks) + 1)]
-    order = ["toc", "front", *[inc.anchor for inc in view.incidents], "back", *index_names]
+    order = ["cover", "toc", "front", *[inc.anchor for inc in view.incidents], "back", *index_names]
     opening = {"exhibit-index": index_names[0]}  # anchors known before their part is laid out
     pass_a = [
-        part("toc", "toc", v=blank_view, page_attr=lambda _a: placeholder),
+        part("cover", "cover", v=view),
+        part("toc", "toc", page_attr=lambda _a: placeholder),
         part("front", "front"),
         *[part(inc.anchor, "incident", inc=inc) for inc in view.incidents],
         part("back", "back"),
@@ -482,7 +486,7 @@ def render_parts(
             page = page_of(anchor)
             return Markup("") if page is None else Markup(' data-page="%d"') % page
 
-        return part("toc", "toc", v=view, page_attr=attr)
+        return part("toc", "toc", page_attr=attr)
 
     def index_part_for(n: int, page_of: Callable[[str], int | None]) -> Part:
         for exhibit in chunks[n]:

@@ -26,7 +26,19 @@ def test_edit_one_incident(tmp_path, counted: list[str]) -> None:  # type: ignor
     case = small_case(tmp_path / "case")
     render_pdf(case, 1, clean=True)
     first = len(counted)
-    assert first >= 6  # toc, front, 2 incidents, index, back, stamp reference, toc again
+    assert first >= 7  # cover, toc, front, 2 incidents, back, index, stamp reference, toc
+
+    # A one-sentence edit that moves no page: that incident, the cover (its fingerprint)
+    # and the custody summary (one more entry) are laid out again, not the contents.
+    generator().edit_description(case, "INC-0001", "One more sentence.")
+    counted.clear()
+    small = render_pdf(case, 1)
+    assert len(counted) == 3, [html[:200] for html in counted]
+    assert any('class="cover"' in html for html in counted)
+    assert any("One more sentence." in html for html in counted)
+    assert any('id="custody"' in html for html in counted)
+    assert not any('class="toc"' in html for html in counted)
+    assert small == render_pdf(case, 1, clean=True)
 
     # An unchanged case lays out nothing.
     counted.clear()
