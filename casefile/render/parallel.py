@@ -61,6 +61,7 @@ from typing import Any
 from markupsafe import Markup
 
 from casefile.render.cache import PartCache, part_key
+from casefile.render.typeset import LaidOut, layout_part, warm_up
 from casefile.render.view import DossierView
 
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
@@ -82,150 +83,7 @@ class Part:
         self.key = part_key(self.html, self.css)
 
 
-@dataclass
-class LaidOut:
-    """One laid-out part: its PDF and where things are on its pages (CSS px, top-left origin)."""
-
-    pdf: bytes
-    pages: int
-    heights: list[float]
-    anchors: dict[str, list[float]]  # name -> [page, x, y]
-    links: list[list[Any]]  # [page, target anchor, x1, y1, x2, y2]
-    bookmarks: list[list[Any]]  # [page, level, label, x, y]
-    refused: list[str]
-
-    def meta(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        del d["pdf"]
-        return d
-
-    @classmethod
-    def from_cache(cls, meta: dict[str, Any], pdf: bytes) -> LaidOut:
-        fields = {f.name for f in dataclasses.fields(cls)} - {"pdf"}
-        return cls(pdf=pdf, **{k: meta[k] for k in fields})
-
-
-# -- laying out one part (runs in a worker process, or in this one when jobs=1) ---------------
-
-
-class _Typesetter:
-    """What a process keeps between the parts it lays out for one case: the sandboxed
-    fetcher, one font configuration (Pango's font and shaping caches stay warm) and each
-    stylesheet parsed once. Laying a part out this way gives the same bytes as a fresh
-    process does (``tests/render/test_parallel.py``); it saves ~0.15 s per part."""
-
-    _current: _Typesetter | None = None
-
-    def __init__(self, case_root: str, template_dirs: list[str]) -> None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        from casefile.render.fetcher import make_url_fetcher
-        from casefile.store.objects import ObjectStore
-
-        store = ObjectStore(Path(case_root))
-
-        def blob_path(sha: str) -> Path | None:
-            path = store.path(sha)
-            return path if path.is_file() else None
-
-        self.where = (case_root, tuple(template_dirs))
-        self.fetcher = make_url_fetcher(blob_path, [Path(d) for d in template_dirs])
-        self.fonts = FontConfiguration()
-        # Per stylesheet: the parsed sheet, its own @counter-style rules, and the URLs
-        # refused while it was parsed (reported with every part laid out with it).
-        self.sheets: dict[str, tuple[Any, dict[str, Any], list[str]]] = {}
-
-    @classmethod
-    def for_case(cls, case_root: str, template_dirs: list[str]) -> _Typesetter:
-        current = cls._current
-        if current is None or current.where != (case_root, tuple(template_dirs)):
-            current = cls._current = cls(case_root, template_dirs)
-        return current
-
-    def sheet(self, css: str) -> tuple[Any, dict[str, Any], list[str]]:
-        entry = self.sheets.get(css)
-        if entry is None:
-            import weasyprint
-            from weasyprint.css.counters import CounterStyle
-
-            before = len(self.fetcher.refused)
-            counters = CounterStyle()
-            sheet = weasyprint.CSS(
-                string=css, url_fetcher=self.fetcher, font_config=self.fonts, counter_style=counters
-            )
-            entry = self.sheets[css] = (sheet, dict(counters), self.fetcher.refused[before:])
-        return entry
-
-
-def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -> LaidOut:
-    """Lay out one part with the guarantees of :func:`casefile.render.pdf.html_to_pdf`:
-    sandboxed fetcher, no HTML-declared attachments, frozen font timestamps, no dates."""
-    import weasyprint
-    from weasyprint.css.counters import CounterStyle
-
-    from casefile.render.pdf import _freeze_font_timestamp, _is_font_file, _strip_attachment_links
-
-    setter = _Typesetter.for_case(case_root, template_dirs)
-    sheet, sheet_counters, sheet_refused = setter.sheet(css)
-    counters = CounterStyle()  # the document's own, with the sheet's @counter-style rules
-    counters.update(sheet_counters)
-    fetcher = setter.fetcher
-    refused_before = len(fetcher.refused)
-    document_html = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-    _strip_attachment_links(document_html.etree_element)
-    options: dict[str, Any] = {"pdf_variant": None, "pdf_identifier": False}
-    document = document_html.render(
-        font_config=setter.fonts, counter_style=counters, stylesheets=[sheet], **options
-    )
-    document.metadata.attachments = []
-    document.metadata.created = None
-    document.metadata.modified = None
-
-    anchors: dict[str, list[float]] = {}
-    links: list[list[Any]] = []
-    bookmarks: list[list[Any]] = []
-    for index, page in enumerate(document.pages):
-        for name, (x, y, _w, _h) in page.anchors.items():
-            anchors.setdefault(name, [index, x, y])
-        for link_type, target, rect, _box in page.links:
-            if link_type == "internal":
-                links.append([index, target, *rect])
-        for level, label, (x, y), _state in page.bookmarks:
-            bookmarks.append([index, level, label, x, y])
-        # Internal links, anchors and bookmarks are rebuilt across parts after the merge.
-        page.links[:] = [link for link in page.links if link[0] == "external"]
-        page.anchors.clear()
-        page.bookmarks[:] = []
-
-    def finisher(_document: Any, pdf: Any) -> None:
-        specs = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Filespec"]
-        if specs:
-            raise RuntimeError(f"a dossier part would embed {len(specs)} files")
-        for obj in pdf.objects:
-            if _is_font_file(obj):
-                obj.stream[0] = _freeze_font_timestamp(obj.stream[0])
-
-    pdf = document.write_pdf(finisher=finisher, stylesheets=[], **options)
-    return LaidOut(
-        pdf=pdf,
-        pages=len(document.pages),
-        heights=[page.height for page in document.pages],
-        anchors=anchors,
-        links=links,
-        bookmarks=bookmarks,
-        refused=[*sheet_refused, *fetcher.refused[refused_before:]],
-    )
-
-
 # -- running parts: cache, then a process pool -----------------------------------------------
-
-
-def _warm_up() -> None:
-    """Worker initializer: import WeasyPrint and load the font configuration once."""
-    import weasyprint  # noqa: F401
-    from weasyprint.text.fonts import FontConfiguration
-
-    FontConfiguration()
 
 
 @dataclass
@@ -239,7 +97,9 @@ def workers(jobs: int) -> Iterator[Workers | None]:
     """``jobs`` worker processes (none for ``jobs`` 1), started at once: each imports
     WeasyPrint (~1 s) while this process reads the case and makes the parts' HTML. This
     process never imports it, so a re-render whose changed parts all go to the workers
-    does not pay for it twice."""
+    does not pay for it twice. (A fork server importing WeasyPrint once for both workers
+    was tried: it is ready no sooner, being a fresh interpreter that must also import
+    what this process has, and a worker started from it imports the main script.)"""
     if jobs <= 1:
         yield None
         return
@@ -248,7 +108,7 @@ def workers(jobs: int) -> Iterator[Workers | None]:
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context(method), initializer=_warm_up
+        jobs, mp_context=multiprocessing.get_context(method), initializer=warm_up
     )
     try:
         for _ in range(jobs):  # the executor otherwise starts them one per submit
