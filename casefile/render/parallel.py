@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import os
@@ -529,6 +530,11 @@ def merge(view: DossierView, parts: list[LaidOut], stamp: Any, keys: list[str]) 
     def point(page: int, x: float, y: float) -> tuple[float, float]:
         return x * PX_TO_PT, (heights[page] - y) * PX_TO_PT
 
+    # ~1,500 links in a 370-page dossier: numbers, destinations and each page's annotation
+    # array made once (~0.05 s of the merge), the bytes as before.
+    num = functools.cache(_num)
+    dests: dict[str, list[Any]] = {}
+    new_annots: dict[int, list[Any]] = {}
     for start, part in zip(starts, parts, strict=True):
         for page, target, x1, y1, x2, y2 in part.links:
             dest = anchors.get(target)
@@ -537,20 +543,21 @@ def merge(view: DossierView, parts: list[LaidOut], stamp: Any, keys: list[str]) 
             g = start + int(page)
             ax, ay = point(g, x1, y1)
             bx, by = point(g, x2, y2)
-            dx, dy = point(*dest)
+            if target not in dests:
+                dx, dy = point(*dest)
+                dests[target] = [page_objs[dest[0]], Name.XYZ, num(dx), num(dy), 0]
             annotation = Dictionary(
                 Type=Name.Annot,
                 Subtype=Name.Link,
-                Rect=Array(
-                    [_num(min(ax, bx)), _num(min(ay, by)), _num(max(ax, bx)), _num(max(ay, by))]
-                ),
+                Rect=[num(min(ax, bx)), num(min(ay, by)), num(max(ax, bx)), num(max(ay, by))],
                 BS=Dictionary(W=0),
-                Dest=Array([page_objs[dest[0]], Name.XYZ, _num(dx), _num(dy), 0]),
+                Dest=dests[target],
             )
-            target_page = page_objs[g]
-            if Name.Annots not in target_page:
-                target_page.Annots = Array()
-            target_page.Annots.append(out.make_indirect(annotation))
+            new_annots.setdefault(g, []).append(out.make_indirect(annotation))
+    for g, added in new_annots.items():
+        target_page = page_objs[g]
+        kept = list(target_page.Annots) if Name.Annots in target_page else []
+        target_page.Annots = Array(kept + added)
 
     _outline(out, page_objs, parts, starts, heights)
     out.Root.Lang = String("en")
