@@ -35,7 +35,7 @@ demo: venv
 	@echo "Dossiers written to out/: ariha-public.pdf, ariha-court.pdf, ariha-public.html"
 
 test: venv
-	$(BIN)/ruff check casefile tests benchmarks
+	$(BIN)/ruff check casefile tests benchmarks evidence
 	$(BIN)/pytest
 
 clean:

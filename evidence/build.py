@@ -24,7 +24,6 @@ They are drawn again only when missing or when --regenerate-sources is given.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -192,7 +191,7 @@ def _exif(description: str, when: str | None, lat: float | None, lon: float | No
     are claims of the file, as any EXIF is, and state no fact about the incident.
     """
     from PIL import Image
-    from PIL.ExifTags import IFD, Base, GPS
+    from PIL.ExifTags import GPS, IFD, Base
 
     exif = Image.Exif()
     exif[Base.Make] = "Illustrative"
