@@ -13,6 +13,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from casefile.cli.app import app
+from casefile.model.exhibit import Exhibit
+from casefile.store.case import CaseFolder
 
 ACTOR = "tester"
 DERIVED = ".casefile-cache"  # derived, deletable: not part of the case's truth
@@ -120,3 +122,21 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
 
 def errors(report: dict) -> list[dict]:
     return [p for p in report["problems"] if p["severity"] == "error"]
+
+
+def case_with_exhibits(root: Path, incidents: list[str], exhibits: list[Exhibit]) -> CaseFolder:
+    """A case whose exhibit records (``Exhibit`` models, no blobs) are written through a
+    session as ingest writes them: for the record caches' tests, which need records, not
+    evidence."""
+    from casefile.model.case import Case as CaseRecord
+    from casefile.store.records import add_incident, init_case
+    from casefile.store.session import session
+    from casefile.store.yamlio import record_to_yaml
+
+    case = init_case(root, CaseRecord(title="t", reference="R"), "me")
+    for n, incident in enumerate(incidents, start=1):
+        add_incident(case, "me", {"id": incident, "title": "x", "date": f"2015-01-{n:02d}"})
+    with session(case, "me") as s:
+        for ex in exhibits:
+            s.write_record(case.exhibit_path(ex.id), record_to_yaml(ex), action="t", object=ex.id)
+    return case

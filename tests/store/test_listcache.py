@@ -10,18 +10,14 @@ from pathlib import Path
 import pytest
 
 from casefile.errors import RecordError
-from casefile.model.case import Case
 from casefile.model.exhibit import Exhibit
 from casefile.store import cachekey, listcache
 from casefile.store.case import CaseFolder
 from casefile.store.exhibits import exhibit_listing, list_exhibits
 from casefile.store.listcache import record_json
 from casefile.store.parsecache import CACHE_DIR
-from casefile.store.records import add_incident, init_case
-from casefile.store.session import session
-from casefile.store.yamlio import record_to_yaml
 
-from .kit import invoke
+from .kit import case_with_exhibits, invoke
 
 
 @pytest.fixture(autouse=True)
@@ -31,23 +27,20 @@ def _fresh_records_cached(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _case(tmp_path: Path) -> CaseFolder:
-    case = init_case(tmp_path / "case", Case(title="t", reference="R"), "me")
-    add_incident(case, "me", {"id": "I-1", "title": "x", "date": "2015-01-01"})
-    add_incident(case, "me", {"id": "I-2", "title": "y", "date": "2015-01-02"})
-    with session(case, "me") as s:
-        for k in range(1, 5):
-            ex = Exhibit(
-                id=f"E-000{k}",
-                sha256=f"{k:064x}",
-                size=k,
-                media_type="text/plain",
-                original_name=f"«{k}».txt",
-                description=f'first {k}\nline "two"\t\u2028 ✓',
-                incidents=["I-1"] if k % 2 else ["I-1", "I-2"],
-                image={"width": 3, "lat": 35.81, "lon": 1e-05} if k == 3 else None,
-            )
-            s.write_record(case.exhibit_path(ex.id), record_to_yaml(ex), action="t", object=ex.id)
-    return case
+    exhibits = [
+        Exhibit(
+            id=f"E-000{k}",
+            sha256=f"{k:064x}",
+            size=k,
+            media_type="text/plain",
+            original_name=f"«{k}».txt",
+            description=f'first {k}\nline "two"\t\u2028 ✓',
+            incidents=["I-1"] if k % 2 else ["I-1", "I-2"],
+            image={"width": 3, "lat": 35.81, "lon": 1e-05} if k == 3 else None,
+        )
+        for k in range(1, 5)
+    ]
+    return case_with_exhibits(tmp_path / "case", ["I-1", "I-2"], exhibits)
 
 
 def _truth(case: CaseFolder, incident: str | None = None) -> str:

@@ -8,34 +8,30 @@ from pathlib import Path
 
 import pytest
 
-from casefile.model.case import Case
 from casefile.store import parsecache
 from casefile.store.cachekey import seal, unseal
 from casefile.store.case import CaseFolder
 from casefile.store.parsecache import CACHE_DIR
-from casefile.store.records import add_incident, init_case
-from casefile.store.session import session
-from casefile.store.yamlio import record_to_yaml
+
+from .kit import case_with_exhibits
 
 
 def _case(tmp_path: Path) -> CaseFolder:
     from casefile.model.exhibit import Exhibit
 
-    case = init_case(tmp_path / "case", Case(title="t", reference="R"), "me")
-    add_incident(case, "me", {"id": "I-1", "title": "x", "date": "2015-01-01"})
-    with session(case, "me") as s:
-        for k in range(1, 4):
-            ex = Exhibit(
-                id=f"E-000{k}",
-                sha256=f"{k:064x}",
-                size=1,
-                media_type="text/plain",
-                original_name="a.txt",
-                description=f"first {k}",
-                incidents=["I-1"],
-            )
-            s.write_record(case.exhibit_path(ex.id), record_to_yaml(ex), action="t", object=ex.id)
-    return case
+    exhibits = [
+        Exhibit(
+            id=f"E-000{k}",
+            sha256=f"{k:064x}",
+            size=1,
+            media_type="text/plain",
+            original_name="a.txt",
+            description=f"first {k}",
+            incidents=["I-1"],
+        )
+        for k in range(1, 4)
+    ]
+    return case_with_exhibits(tmp_path / "case", ["I-1"], exhibits)
 
 
 def test_cache_follows_every_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
