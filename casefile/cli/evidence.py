@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,14 @@ from casefile.cli.context import (
 from casefile.cli.progress import byte_progress
 from casefile.cli.show import fields, table
 from casefile.errors import ProblemsFound, UserInputError
-from casefile.model.exhibit import (
+from casefile.model.ids import short_hash
+from casefile.model.vocab import (
     CREDIBILITY_WORDING,
     RELIABILITY_WORDING,
     Kind,
     Reliability,
     Verification,
 )
-from casefile.store.exhibits import edit_exhibit, exhibit_listing, list_exhibits
-from casefile.store.ingest import collect_files, ingest
-from casefile.store.verify import report, verify_exhibits
 
 app = new_app("Evidence: files stored once by their SHA-256, with what is known about them.")
 
@@ -75,6 +74,8 @@ def add(
         "illustrative": illustrative or None,
         "restricted": restricted or None,
     }
+    from casefile.store.ingest import collect_files, ingest
+
     total = sum(p.stat().st_size for p in collect_files(paths))
     with byte_progress("hashing", total, enabled=interactive() and not as_json) as advance:
         results = ingest(case, actor(ctx), paths, incident, data, progress=advance)
@@ -106,23 +107,26 @@ def list_(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List exhibits."""
+    from casefile.store.exhibits import exhibit_listing
+
+    # From the listing cache: an unchanged case lists without loading a record.
+    texts = exhibit_listing(open_case(ctx), incident)
     if as_json:
-        print_json_records(exhibit_listing(open_case(ctx), incident))
+        print_json_records(texts)
         return
-    exhibits = list_exhibits(open_case(ctx), incident)
     table(
         ["id", "kind", "sha256", "name", "rel.", "incidents", "description"],
         [
             (
-                e.id,
-                e.kind.value,
-                e.short_hash,
-                e.original_name,
-                f"{e.reliability.value}{e.credibility}",
-                e.incidents,
-                e.description,
+                e["id"],
+                e["kind"],
+                short_hash(e["sha256"]),
+                e["original_name"],
+                f"{e['reliability']}{e['credibility']}",
+                e["incidents"],
+                e.get("description"),
             )
-            for e in exhibits
+            for e in map(json.loads, texts)
         ],
     )
 
@@ -204,6 +208,8 @@ def edit(
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes and not add_incident:
         raise UserInputError("nothing to change: give at least one option (see --help)")
+    from casefile.store.exhibits import edit_exhibit
+
     edit_exhibit(open_case(ctx), actor(ctx), exhibit_id, changes, add_incident)
     console.print(f"Updated exhibit {exhibit_id}", markup=False, highlight=False)
 
@@ -219,8 +225,10 @@ def verify(
     ids = exhibit_ids or case.exhibit_ids()
     for exhibit_id in ids:
         case.load_exhibit(exhibit_id)
-    problems = verify_exhibits(case, ids if exhibit_ids else None)
     from casefile.cli.verify import print_report
+    from casefile.store.verify import report, verify_exhibits
+
+    problems = verify_exhibits(case, ids if exhibit_ids else None)
 
     print_report(report(problems), as_json, f"{len(ids)} exhibits re-hashed")
     if not report(problems)["ok"]:

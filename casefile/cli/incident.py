@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from casefile.cli.base import new_app
-from casefile.cli.context import actor, console, open_case, parse_date, print_json, text_or_file
+from casefile.cli.context import (
+    actor,
+    console,
+    open_case,
+    parse_date,
+    print_json,
+    print_json_records,
+    text_or_file,
+)
 from casefile.cli.show import body, fields, table
 from casefile.errors import UserInputError
-from casefile.model.incident import DatePrecision
-from casefile.store.records import add_incident, edit_incident
+from casefile.model.vocab import DatePrecision
 
 app = new_app("Incidents: the events under investigation.")
 
@@ -48,6 +56,8 @@ def add(
         "attribution": attribution,
         "description": text_or_file("--description", description, description_file) or "",
     }
+    from casefile.store.records import add_incident
+
     incident = add_incident(
         open_case(ctx), actor(ctx), {k: v for k, v in data.items() if v is not None}
     )
@@ -60,13 +70,15 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """List incidents by date."""
-    incidents = sorted(open_case(ctx).incidents(), key=lambda i: (i.date, i.id))
+    # From the listing cache: an unchanged case lists without loading a record.
+    listed = [(json.loads(t), t) for t in open_case(ctx).listing_json("incidents")]
+    listed.sort(key=lambda pair: (pair[0]["date"], pair[0]["id"]))  # ISO dates sort as dates
     if as_json:
-        print_json([i.model_dump(mode="json") for i in incidents])
+        print_json_records([t for _i, t in listed])
         return
     table(
         ["id", "date", "title", "place", "perpetrator"],
-        [(i.id, i.date.isoformat(), i.title, i.place, i.perpetrator) for i in incidents],
+        [(i["id"], i["date"], i["title"], i["place"], i["perpetrator"]) for i, _t in listed],
     )
 
 
@@ -139,5 +151,7 @@ def edit(
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
         raise UserInputError("nothing to change: give at least one option (see --help)")
+    from casefile.store.records import edit_incident
+
     edit_incident(open_case(ctx), actor(ctx), incident_id, changes)
     console.print(f"Updated incident {incident_id}", markup=False, highlight=False)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from casefile.cli.base import new_app
-from casefile.cli.context import actor, console, open_case, parse_date, print_json, split_ids
+from casefile.cli.context import (
+    actor,
+    console,
+    open_case,
+    parse_date,
+    print_json,
+    print_json_records,
+    split_ids,
+)
 from casefile.cli.show import body, fields, table
 from casefile.errors import UserInputError
-from casefile.store.records import add_witness, edit_witness, read_statement_file
 
 app = new_app("Witness statements: Markdown with front matter; real names only in identities/.")
 
@@ -50,6 +58,8 @@ def add(
     }
     if pseudonym is None:
         options["pseudonym"] = statement_id
+    from casefile.store.records import add_witness
+
     add_witness(open_case(ctx), actor(ctx), statement_id, statement, options, name)
     console.print(f"Added statement {statement_id}", markup=False, highlight=False)
 
@@ -57,22 +67,16 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """List statements (pseudonyms only)."""
-    statements = open_case(ctx).statements()
+    # From the listing cache (front matter only): an unchanged case lists without loading.
+    texts = open_case(ctx).listing_json("statements")
     if as_json:
-        print_json([s.meta.model_dump(mode="json", exclude_none=True) for s in statements])
+        print_json_records(texts)
         return
     table(
         ["id", "pseudonym", "role", "incidents", "language", "consent"],
         [
-            (
-                s.meta.id,
-                s.meta.pseudonym,
-                s.meta.role,
-                s.meta.incidents,
-                s.meta.language,
-                [c.value for c in s.meta.consent],
-            )
-            for s in statements
+            (m["id"], m["pseudonym"], m.get("role"), m["incidents"], m["language"], m["consent"])
+            for m in map(json.loads, texts)
         ],
     )
 
@@ -146,6 +150,8 @@ def edit(
         "protective_measures": protective_measures,
     }
     changes = {k: v for k, v in changes.items() if v is not None}
+    from casefile.store.records import edit_witness, read_statement_file
+
     new_body = read_statement_file(statement)[1] if statement is not None else None
     if not changes and new_body is None:
         raise UserInputError("nothing to change: give at least one option (see --help)")

@@ -6,8 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from casefile.model.base import Record
-from casefile.model.ids import RecordId
+from casefile.model.base import Record, RecordId
 
 
 class FindingValue(StrEnum):

@@ -21,9 +21,8 @@ from pydantic import (
     field_validator,
 )
 
-from casefile.model.base import Record
+from casefile.model.base import Record, RecordId
 from casefile.model.case import Conflict
-from casefile.model.ids import RecordId
 
 RULE_SHAPE = (
     "an element id, or a mapping with exactly one key 'all' or 'any' holding a list of rules"

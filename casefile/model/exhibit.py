@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from casefile.model.base import Record
-from casefile.model.ids import ExhibitId, RecordId
+from casefile.model.base import ExhibitId, Record, RecordId
+from casefile.model.ids import short_hash
+from casefile.model.vocab import Kind, Reliability, Verification
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -22,51 +22,6 @@ def _check_sha256(value: str) -> str:
 
 
 Sha256 = Annotated[str, AfterValidator(_check_sha256)]
-
-
-class Kind(StrEnum):
-    photo = "photo"
-    video = "video"
-    audio = "audio"
-    document = "document"
-    satellite = "satellite"
-    web_capture = "web-capture"
-    other = "other"
-
-
-class Reliability(StrEnum):
-    """Admiralty grading of the source, kept apart from the credibility of the information."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
-    E = "E"
-    F = "F"
-
-
-RELIABILITY_WORDING = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY_WORDING = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-
-
-class Verification(StrEnum):
-    unverified = "unverified"
-    verified = "verified"
-    disputed = "disputed"
 
 
 class ImageMetadata(Record):
@@ -106,7 +61,7 @@ class Exhibit(Record):
 
     @property
     def short_hash(self) -> str:
-        return self.sha256[:12]
+        return short_hash(self.sha256)
 
 
 def acquired_now() -> str:

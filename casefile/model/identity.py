@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from casefile.model.base import Record
-from casefile.model.ids import StatementId
+from casefile.model.base import Record, StatementId
 
 
 class Identity(Record):

@@ -1,11 +1,10 @@
-"""Identifiers are users' handles that end up in file names and dossiers: constrained."""
+"""Identifiers are users' handles that end up in file names and dossiers: constrained.
+(The pydantic field types built on these checks are in casefile.model.base: this module is
+imported by every path to a record file, listings included, without pydantic.)"""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
-
-from pydantic import AfterValidator
 
 # Matched with fullmatch: "$" would also accept a trailing newline ("E-0001\n").
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
@@ -35,6 +34,6 @@ def check_statement_id(value: str) -> str:
     return value
 
 
-RecordId = Annotated[str, AfterValidator(check_id)]
-ExhibitId = Annotated[str, AfterValidator(check_exhibit_id)]
-StatementId = Annotated[str, AfterValidator(check_statement_id)]
+def short_hash(sha256: str) -> str:
+    """How a table names an exhibit's bytes: the first 12 hex digits of their SHA-256."""
+    return sha256[:12]

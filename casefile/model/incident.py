@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from casefile.model.base import Record
-from casefile.model.ids import RecordId
-
-
-class DatePrecision(StrEnum):
-    day = "day"
-    month = "month"
-    year = "year"
-    approximate = "approximate"
+from casefile.model.base import Record, RecordId
+from casefile.model.vocab import DatePrecision
 
 
 class CasualtyClaim(Record):

@@ -12,8 +12,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from casefile.model.base import Record
-from casefile.model.ids import RecordId, StatementId
+from casefile.model.base import Record, RecordId, StatementId
 
 
 class Consent(StrEnum):

@@ -18,10 +18,11 @@ from casefile.model.assessment import Assessment, Conclusion, Finding
 from casefile.model.audience import exhibit_visible, identity_visible, statement_visible
 from casefile.model.case import STANDARD_WORDING, Audience, Case
 from casefile.model.criteria import Criterion, rule_text
-from casefile.model.exhibit import CREDIBILITY_WORDING, RELIABILITY_WORDING, Exhibit
+from casefile.model.exhibit import Exhibit
 from casefile.model.identity import Identity
 from casefile.model.incident import Incident
 from casefile.model.statement import SPAN, Statement
+from casefile.model.vocab import CREDIBILITY_WORDING, RELIABILITY_WORDING
 from casefile.render.markdown import render_markdown
 
 REDACTION_MARK = "\u2588" * 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from casefile.errors import (
     CasefileError,
@@ -13,18 +14,22 @@ from casefile.errors import (
     RecordError,
     UserInputError,
 )
-from casefile.model.assessment import Assessment
-from casefile.model.case import Case
-from casefile.model.exhibit import Exhibit
-from casefile.model.identity import Identity
 from casefile.model.ids import check_id
-from casefile.model.incident import Incident
-from casefile.model.statement import Statement, StatementMeta
 from casefile.store.atomic import is_temp_name
 from casefile.store.listcache import ListingCache, record_json
 from casefile.store.objects import ObjectStore
 from casefile.store.parsecache import ParseCache
 from casefile.store.yamlio import dump_yaml, load_record, parse_yaml, read_text, validate
+
+if TYPE_CHECKING:
+    # The models (and pydantic) load when a record is validated, not before: a listing
+    # served from its cache never needs them (see `listing_json`).
+    from casefile.model.assessment import Assessment
+    from casefile.model.case import Case
+    from casefile.model.exhibit import Exhibit
+    from casefile.model.identity import Identity
+    from casefile.model.incident import Incident
+    from casefile.model.statement import Statement
 
 CASE_FILE = "case.yaml"
 FRONT = "---\n"
@@ -90,7 +95,7 @@ class CaseFolder:
         self.root = root
         self.objects = ObjectStore(root)
         self._parsed = ParseCache(root)
-        self._exhibits_dir = os.path.join(str(root), "exhibits")
+        self._root = str(root)
 
     @classmethod
     def open(cls, root: Path) -> CaseFolder:
@@ -130,11 +135,17 @@ class CaseFolder:
 
     def _files(self, folder: str, suffix: str) -> list[Path]:
         base = self.root / folder
+        return [base / n for n in self.file_names(folder, suffix)]
+
+    def file_names(self, folder: str, suffix: str | None = None) -> list[str]:
+        """The file names (not paths) of one folder's records, sorted: for 100,000 records
+        plain strings cost far less than Paths."""
+        suffix = suffix or RECORD_FOLDERS[folder]
         try:
-            names = os.listdir(base)
+            names = sorted(os.listdir(os.path.join(self._root, folder)))
         except FileNotFoundError:
             return []
-        return [base / n for n in sorted(names) if n.endswith(suffix) and not is_temp_name(n)]
+        return [n for n in names if n.endswith(suffix) and not is_temp_name(n)]
 
     def _ids(self, folder: str, suffix: str) -> list[str]:
         return [p.name[: -len(suffix)] for p in self._files(folder, suffix)]
@@ -153,21 +164,27 @@ class CaseFolder:
 
     # -- loading ---------------------------------------------------------------------------
     def load_case(self) -> Case:
+        from casefile.model.case import Case
+
         return load_record(Case, self.root / CASE_FILE, CASE_FILE)
 
     def load_incident(self, incident_id: str) -> Incident:
         path = self.incident_path(incident_id)
         if not path.is_file():
             raise NotFoundError(f"unknown incident {incident_id!r}")
+        from casefile.model.incident import Incident
+
         return self._load_named(Incident, path, incident_id)
 
     def load_exhibit(self, exhibit_id: str) -> Exhibit:
         path = self.exhibit_path(exhibit_id)
         if not path.is_file():
             raise NotFoundError(f"unknown exhibit {exhibit_id!r}")
-        return self._load_named(Exhibit, path, exhibit_id)
+        return self.load_exhibit_file(path.name)
 
     def load_statement(self, statement_id: str) -> Statement:
+        from casefile.model.statement import Statement, StatementMeta
+
         path = self.statement_path(statement_id)
         where = self.rel(path)
         if not path.is_file():
@@ -184,9 +201,13 @@ class CaseFolder:
         path = self.identity_path(statement_id)
         if not path.is_file():
             return None
+        from casefile.model.identity import Identity
+
         return self._load_named(Identity, path, statement_id)
 
     def load_assessment(self, incident_id: str) -> Assessment:
+        from casefile.model.assessment import Assessment
+
         path = self.assessment_path(incident_id)
         if not path.is_file():
             return Assessment(incident=incident_id)
@@ -214,8 +235,8 @@ class CaseFolder:
         An unchanged file is validated from its cached listing JSON (ListingCache): the
         same record in less time than from the parse cache, and validated all the same,
         so even a sealed entry could never hand check or render an invalid record."""
-        names = self.exhibit_file_names()
-        cache, stats, found = self._exhibit_cache(names)
+        names = self.file_names("exhibits")
+        cache, stats, found = self._listing_cache("exhibits", names)
         loaded: list[Exhibit] = []
         texts: list[str | None] = []
         for name, text in zip(names, found, strict=True):
@@ -229,59 +250,63 @@ class CaseFolder:
                     errors.append((name[:-5], exc))
                     texts.append(None)
                     continue
-                text = record_json(exhibit.model_dump(mode="json", exclude_none=True))
+                text = record_json(_listed("exhibits", exhibit))
             loaded.append(exhibit)
             texts.append(text)
         cache.update(names, stats, found, texts)
         return loaded
 
-    def exhibits_json(self) -> list[str]:
-        """The compact JSON (`record_json`) of each exhibit's validated dump, in `exhibits`
-        order, the first failure raising: what `evidence list --json` prints. An unchanged
-        file's is taken from the cache without validating again (see ListingCache)."""
-        names = self.exhibit_file_names()
-        cache, stats, found = self._exhibit_cache(names)
+    def listing_json(self, folder: str) -> list[str]:
+        """What `<noun> list --json` prints for one folder ("incidents", "exhibits" or
+        "statements"): the compact JSON (`record_json`) of each record's validated dump,
+        in file order, the first failure raising. An unchanged file's text is taken from a
+        derived cache (ListingCache) without reading or validating the file again, so the
+        listing of an unchanged case does not even load pydantic."""
+        names = self.file_names(folder)
+        cache, stats, found = self._listing_cache(folder, names)
         texts: list[str | None] = []
         for name, text in zip(names, found, strict=True):
             if text is None:
-                exhibit = self.load_exhibit_file(name)
-                text = record_json(exhibit.model_dump(mode="json", exclude_none=True))
+                text = record_json(_listed(folder, self._load_file(folder, name)))
             texts.append(text)
         cache.update(names, stats, found, texts)
         return texts  # type: ignore[return-value]  # no None: a failure raised
 
-    def _exhibit_cache(
-        self, names: list[str]
+    def _load_file(self, folder: str, name: str) -> Any:
+        """The record in ``<folder>/<name>``, a name from `file_names`."""
+        if folder == "exhibits":
+            return self.load_exhibit_file(name)
+        if folder == "incidents":
+            return self.load_incident(name[: -len(".yaml")])
+        if folder == "statements":
+            return self.load_statement(name[: -len(".md")])
+        raise ValueError(f"no listing of {folder}")
+
+    def _listing_cache(
+        self, folder: str, names: list[str]
     ) -> tuple[ListingCache, list[os.stat_result | None], list[str | None]]:
         """Each file's stat, taken before anything reads it, and its cached text if the
         stat key still matches."""
-        cache = ListingCache(self.root, "exhibits")
+        cache = ListingCache(self.root, folder)
         if not names:
             return cache, [], []
         try:
-            folder = os.open(self._exhibits_dir, os.O_RDONLY | os.O_DIRECTORY)
+            fd = os.open(os.path.join(self._root, folder), os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             stats: list[os.stat_result | None] = [None] * len(names)  # loading names why
         else:
             try:
-                stats = [_stat(n, folder) for n in names]
+                stats = [_stat(n, fd) for n in names]
             finally:
-                os.close(folder)
+                os.close(fd)
         return cache, stats, cache.lookup(names, stats)
 
-    def exhibit_file_names(self) -> list[str]:
-        """The file names (not paths) of the exhibit records, sorted: for 100,000 records
-        plain strings cost far less than Paths."""
-        try:
-            names = sorted(os.listdir(self._exhibits_dir))
-        except FileNotFoundError:
-            return []
-        return [n for n in names if n.endswith(".yaml") and not is_temp_name(n)]
-
     def load_exhibit_file(self, name: str) -> Exhibit:
-        """The exhibit in ``exhibits/<name>``, a name from `exhibit_file_names` (the listing
+        """The exhibit in ``exhibits/<name>``, a name from `file_names` (the listing
         already proves the file exists: no second stat)."""
-        return self._load_named(Exhibit, f"{self._exhibits_dir}/{name}", name[:-5])
+        from casefile.model.exhibit import Exhibit
+
+        return self._load_named(Exhibit, f"{self._root}/exhibits/{name}", name[:-5])
 
     def statements(self) -> list[Statement]:
         return [self.load_statement(i) for i in self.statement_ids()]
@@ -310,8 +335,20 @@ def _stat(name: str, folder: int) -> os.stat_result | None:
         return None  # gone since the listing: loading it names the problem
 
 
+def _listed(folder: str, record: Any) -> dict[str, Any]:
+    """What a listing prints of a validated record: its dump as `<noun> list --json` has
+    always printed it (a statement's listing is its front matter, never its text)."""
+    if folder == "incidents":
+        return record.model_dump(mode="json")
+    if folder == "statements":
+        record = record.meta
+    return record.model_dump(mode="json", exclude_none=True)
+
+
 def _cached_exhibit(text: str, expected_id: str) -> Exhibit | None:
     """The exhibit in a cached text, validated; None (load the file) if it is not valid."""
+    from casefile.model.exhibit import Exhibit
+
     try:
         exhibit = Exhibit.model_validate_json(text)
     except ValueError:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casefile.errors import UserInputError
-from casefile.model.exhibit import Exhibit
 from casefile.store.case import CaseFolder
-from casefile.store.records import merged
-from casefile.store.session import session
-from casefile.store.yamlio import record_to_yaml
+
+if TYPE_CHECKING:  # editing loads the models; listing from the cache does not (exhibit_listing)
+    from casefile.model.exhibit import Exhibit
 
 FIXED = ("id", "sha256", "size", "media_type", "original_name")
 
@@ -26,10 +25,10 @@ def list_exhibits(case: CaseFolder, incident: str | None = None) -> list[Exhibit
 
 def exhibit_listing(case: CaseFolder, incident: str | None = None) -> list[str]:
     """`list_exhibits` as the compact JSON of each record's dump: same records, order and
-    first error, from a derived cache (CaseFolder.exhibits_json)."""
+    first error, from a derived cache (CaseFolder.listing_json)."""
     if incident is not None:
         case.require_incident(incident)
-    texts = case.exhibits_json()
+    texts = case.listing_json("exhibits")
     if incident is not None:
         texts = [t for t in texts if incident in json.loads(t)["incidents"]]
     return texts
@@ -38,6 +37,10 @@ def exhibit_listing(case: CaseFolder, incident: str | None = None) -> list[str]:
 def edit_exhibit(
     case: CaseFolder, actor: str, exhibit_id: str, changes: dict[str, Any], add_incidents: list[str]
 ) -> Exhibit:
+    from casefile.store.records import merged
+    from casefile.store.session import session
+    from casefile.store.yamlio import record_to_yaml
+
     fixed = sorted(set(changes) & set(FIXED))
     if fixed:
         raise UserInputError(f"exhibit {exhibit_id}: {', '.join(fixed)} cannot change")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from casefile.errors import RecordError
+
+if TYPE_CHECKING:  # pydantic is loaded by the models, not by reading files (listings)
+    from pydantic import BaseModel, ValidationError
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -17,7 +19,7 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Loader = yaml.SafeLoader
     _Dumper = yaml.SafeDumper
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 def parse_yaml(text: str | bytes, where: str) -> Any:
@@ -68,6 +70,8 @@ def read_text(path: Path, where: str) -> str:
 
 def validate(model: type[M], data: Any, where: str) -> M:
     """Validate data against a model; the first error names the field and what was expected."""
+    from pydantic import ValidationError
+
     if not isinstance(data, dict):
         raise RecordError(where, None, "expected a mapping of fields")
     try:

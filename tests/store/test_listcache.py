@@ -19,6 +19,8 @@ from casefile.store.parsecache import CACHE_DIR
 
 from .kit import case_with_exhibits, invoke
 
+RACY_S = listcache.RACY_NS / 1e9 + 0.1
+
 
 @pytest.fixture(autouse=True)
 def _fresh_records_cached(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,3 +252,82 @@ def test_a_failing_record_is_collected_and_never_cached(tmp_path: Path) -> None:
     assert b"E-0002.yaml" not in _listing_file(case).read_bytes()
     with pytest.raises(RecordError, match="exhibits/E-0002.yaml: credibility"):
         CaseFolder.open(case.root).exhibits()
+
+
+def test_incident_and_witness_listings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`incident list` and `witness list` print from the cache what they printed from the
+    validated records, follow a hand edit, and an unchanged case lists without loading
+    a record."""
+    from .kit import new_case
+
+    case = new_case(tmp_path / "case")
+    statement = tmp_path / "w.md"
+    statement.write_text("He saw the strike.\n", encoding="utf-8")
+    case.ok(
+        "witness",
+        "add",
+        "W-001",
+        "--statement",
+        statement,
+        "--pseudonym",
+        "Witness A",
+        "--incident",
+        "INC-1",
+    )
+    folder = CaseFolder.open(case.root)
+    incidents = [i.model_dump(mode="json") for i in folder.incidents()]
+    metas = [s.meta.model_dump(mode="json", exclude_none=True) for s in folder.statements()]
+    listings = {
+        ("incident", "list", "--json"): record_json(incidents),
+        ("witness", "list", "--json"): record_json(metas),
+    }
+    tables = {}
+    for args, truth in listings.items():
+        assert case.ok(*args).stdout == truth + "\n"  # cold: fills the cache
+        tables[args] = case.ok(*args[:2]).stdout
+        assert "Witness A" in tables[args] or "Strike" in tables[args]
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("a record loaded despite an unchanged file")
+
+    monkeypatch.setattr(CaseFolder, "load_incident", refuse)
+    monkeypatch.setattr(CaseFolder, "load_statement", refuse)
+    for args, truth in listings.items():
+        assert case.ok(*args).stdout == truth + "\n"  # warm
+        assert case.ok(*args[:2]).stdout == tables[args]
+    monkeypatch.undo()
+
+    path = case.root / "incidents" / "INC-2.yaml"
+    path.write_text(path.read_text().replace("Clinic", "Clinic B"), encoding="utf-8")
+    st = os.stat(path)  # in case the write fell in the clock tick of the first one
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    listed = case.ok("incident", "list", "--json").json()
+    assert [i["title"] for i in listed] == ["Strike", "Clinic B"]
+
+
+def test_a_listing_from_the_cache_loads_no_model(tmp_path: Path) -> None:
+    """The models (~0.15 s of pydantic schema building) load only for a record to validate."""
+    from .kit import command, new_case, proc_env
+
+    case = new_case(tmp_path / "case")
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['casefile', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('casefile', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('LOADED' if 'casefile.model.incident' in sys.modules else 'NOT LOADED')\n"
+    )
+    args = command(case.root, "incident", "list")[3:]  # after "python -m casefile"
+    import subprocess
+    import sys
+
+    def loaded() -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", probe, *args], env=proc_env(), capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip().splitlines()[-1]
+
+    time.sleep(RACY_S)  # records written this instant are not cached (see listcache.RACY_NS)
+    assert loaded() == "LOADED"  # the first listing validates and fills the cache
+    assert loaded() == "NOT LOADED"
