@@ -24,7 +24,12 @@ from casefile.render.fetcher import SandboxedFetcher, make_url_fetcher
 from casefile.render.options import Format, RenderOptions
 from casefile.render.pictures import MapPoint, TimelineItem, incident_map_svg, timeline_svg
 from casefile.render.snapshot import take_snapshot
-from casefile.render.templates import environment, read_template_file, template_dirs
+from casefile.render.templates import (
+    check_cover,
+    environment,
+    read_template_file,
+    template_dirs,
+)
 from casefile.render.thumbnails import thumbnail_data_url
 from casefile.render.view import DossierView, build_view
 from casefile.store.case import CaseFolder
@@ -72,9 +77,11 @@ def pictures(view: DossierView) -> dict[str, Markup]:
 def to_html(case: CaseFolder, view: DossierView) -> str:
     env = environment(case.root)
     css = read_template_file(case.root, "dossier.css")
-    return env.get_template("dossier.html").render(
+    html = env.get_template("dossier.html").render(
         v=view, pictures=pictures(view), css=Markup(css), page_attr=_no_page_attr
     )
+    check_cover(html, view.fingerprint, case.root)
+    return html
 
 
 def _no_page_attr(_anchor: str) -> Markup:

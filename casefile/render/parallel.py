@@ -62,9 +62,13 @@ from typing import Any
 from markupsafe import Markup
 
 from casefile.render.cache import PartCache, part_key
+from casefile.render.templates import check_cover
 from casefile.render.typeset import LaidOut, layout_part, warm_up
 from casefile.render.view import DossierView
 
+# What the parts other than the cover are given for the fingerprint and the case date.
+BLANK_FINGERPRINT = "0" * 64
+BLANK_DATE = "0000-00-00"
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
 MAX_ROUNDS = 4
 INDEX_ROWS = 48  # exhibits per piece of the exhibit index (~4 pages), laid out side by side
@@ -299,12 +303,17 @@ def render_parts(
     placeholder = Markup(f' data-page="{"0" * digits}"')
     # The fingerprint and the case date change with every edit, but only the cover prints
     # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
-    # the view). Every other part gets them blanked so it stays cached across edits.
-    blank_view = dataclasses.replace(view, fingerprint="0" * len(view.fingerprint), date="")
+    # the view). Every other part gets them blanked so it stays cached across edits...
+    blank_view = dataclasses.replace(view, fingerprint=BLANK_FINGERPRINT, date=BLANK_DATE)
 
     def part(name: str, section: str, v: DossierView = blank_view, **extra: Any) -> Part:
         extra.setdefault("page_attr", no_pages)
-        return Part(name, *render_part(section, v=v, **extra))
+        html, sheet = render_part(section, v=v, **extra)
+        if v is blank_view and _prints_blanked(html):
+            # ... unless a case's own template prints them elsewhere (a fingerprint in
+            # every footer): that part gets the real ones, and is laid out after each edit.
+            html, sheet = render_part(section, v=view, **extra)
+        return Part(name, html, sheet)
 
     # The exhibit index comes last, in pieces of INDEX_ROWS exhibits laid out side by side.
     chunks = [
@@ -313,8 +322,10 @@ def render_parts(
     index_names = [f"index-{n}" for n in range(1, len(chunks) + 1)]
     order = ["cover", "toc", "front", *[inc.anchor for inc in view.incidents], "back", *index_names]
     opening = {"exhibit-index": index_names[0]}  # anchors known before their part is laid out
+    cover = part("cover", "cover", v=view)
+    check_cover(cover.html, view.fingerprint, case_root)
     pass_a = [
-        part("cover", "cover", v=view),
+        cover,
         part("toc", "toc", page_attr=lambda _a: placeholder),
         part("front", "front"),
         *[part(inc.anchor, "incident", inc=inc) for inc in view.incidents],
@@ -453,6 +464,13 @@ def render_parts(
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
+
+
+def _prints_blanked(html: str) -> bool:
+    """Whether a part's body (not its head, whose metadata is dropped) prints the blanked
+    fingerprint or date."""
+    body = html[html.find("<body") :]
+    return BLANK_FINGERPRINT in body or BLANK_DATE in body
 
 
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:

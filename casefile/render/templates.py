@@ -15,6 +15,8 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from casefile.errors import UserInputError
+
 
 def shipped_templates_dir() -> Path:
     """The top-level templates/ of a checkout, or its installed copy inside the package."""
@@ -49,3 +51,26 @@ def read_template_file(case_root: Path | None, name: str) -> str:
         if path.is_file():
             return path.read_text(encoding="utf-8")
     raise FileNotFoundError(name)
+
+
+# Templates that make the cover; a case's own copy of one may predate front-cover.html.
+COVER_TEMPLATES = ("front-cover.html", "part.html", "front.html", "dossier.html")
+
+
+def check_cover(html: str, fingerprint: str, case_root: Path | None) -> None:
+    """A dossier is tied to one state of its case by the fingerprint on its cover: refuse
+    to produce one whose cover (or whole HTML) does not print it. That happens with a
+    case's own templates written before the cover moved to front-cover.html."""
+    if fingerprint in html[html.find("<body") :]:
+        return
+    own = [
+        name
+        for name in COVER_TEMPLATES
+        if case_root is not None and (case_root / "templates" / name).is_file()
+    ]
+    suspects = ", ".join(f"templates/{name}" for name in own) or "the dossier templates"
+    raise UserInputError(
+        f"{suspects}: the dossier's cover does not print the case fingerprint "
+        '(the cover is front-cover.html, the section "cover" of part.html; '
+        "a case template written for an older casefile may leave it out)"
+    )

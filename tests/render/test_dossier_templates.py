@@ -108,3 +108,59 @@ def test_case_templates_cannot_reach_python(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1, result.stderr
         assert "front-toc.html" in result.stderr and "PWNED" not in result.output
         assert not (tmp_path / f"out.{fmt}").exists()
+
+
+def _own_template(case: CaseRun, name: str, text: str) -> None:
+    own = case.root / "templates"
+    own.mkdir(exist_ok=True)
+    (own / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        # part.html from before the cover was a part of its own: no "cover" section.
+        (
+            "part.html",
+            '{% if section == "cover" %}{% include "front-cover.html" %}\n{% elif',
+            "{% if",
+        ),
+        # front.html from before: the cover came with front-toc.html.
+        ("front.html", '{% include "front-cover.html" %}', ""),
+    ],
+    ids=["part", "front"],
+)
+def test_a_dossier_without_its_fingerprint_is_refused(
+    tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    """A case template that leaves the cover's fingerprint out (one written for an older
+    casefile) would give a dossier not tied to a state of the case: exit 2, one line
+    naming the template, nothing written."""
+    case = build_content_case(tmp_path / "old")
+    shipped = (shipped_templates_dir() / name).read_text(encoding="utf-8")
+    assert old in shipped
+    _own_template(case, name, shipped.replace(old, new))
+    # part.html makes the parts PDF; front.html the whole-document HTML and PDF/A.
+    runs = [["pdf"]] if name == "part.html" else [["html"], ["pdf", "--attach-evidence"]]
+    for fmt, *more in runs:
+        out = tmp_path / f"out.{fmt}"
+        result = case.run("render", "--format", fmt, *more, "-o", str(out))
+        assert result.exit_code == 2, result.output
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert f"templates/{name}" in result.stderr and "fingerprint" in result.stderr
+        assert not out.exists()
+
+
+def test_a_fingerprint_printed_outside_the_cover_is_the_real_one(tmp_path: Path) -> None:
+    """Parts other than the cover are laid out with the fingerprint blanked (so they stay
+    cached across edits); a case template that prints it elsewhere gets the real one."""
+    case = build_content_case(tmp_path / "footer")
+    shipped = (shipped_templates_dir() / "front-toc.html").read_text(encoding="utf-8")
+    marked = shipped.replace(
+        "</nav>", '<p class="own">State {{ v.fingerprint }} of {{ v.date }}</p>\n</nav>'
+    )
+    _own_template(case, "front-toc.html", marked)
+    result = case.render("public", "pdf")
+    squeezed = "".join(pdftotext(result.data).split())
+    assert "State" + result.fingerprint in squeezed
+    assert "0" * 64 not in squeezed and "0000-00-00" not in squeezed
