@@ -50,6 +50,7 @@ def main() -> None:
         ("evidence list --json", [*base, "evidence", "list", "--json"], 5.0),
         ("check", [*base, "check"], 10.0),
         ("incident list --json", [*base, "incident", "list", "--json"], None),
+        ("witness list --json", [*base, "witness", "list", "--json"], None),
     ]
     print(f"{'command':24} {'run':>3} {'seconds':>8} {'target':>7} {'peak MB':>8} {'exit':>4}")
     for name, cmd, target in rows:
