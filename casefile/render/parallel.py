@@ -62,13 +62,10 @@ from typing import Any
 from markupsafe import Markup
 
 from casefile.render.cache import PartCache, part_key
-from casefile.render.templates import check_cover
+from casefile.render.templates import check_cover, document_body
 from casefile.render.typeset import LaidOut, layout_part, warm_up
 from casefile.render.view import DossierView
 
-# What the parts other than the cover are given for the fingerprint and the case date.
-BLANK_FINGERPRINT = "0" * 64
-BLANK_DATE = "0000-00-00"
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
 MAX_ROUNDS = 4
 INDEX_ROWS = 48  # exhibits per piece of the exhibit index (~4 pages), laid out side by side
@@ -304,16 +301,25 @@ def render_parts(
     # The fingerprint and the case date change with every edit, but only the cover prints
     # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
     # the view). Every other part gets them blanked so it stays cached across edits...
-    blank_view = dataclasses.replace(view, fingerprint=BLANK_FINGERPRINT, date=BLANK_DATE)
+    blank_view = dataclasses.replace(view, fingerprint="0" * 64, date="0000-00-00")
+    other_blank = dataclasses.replace(view, fingerprint="f" * 64, date="9999-99-99")
+    prints_state: dict[str, bool] = {}  # section -> its body prints fingerprint or date
 
     def part(name: str, section: str, v: DossierView = blank_view, **extra: Any) -> Part:
         extra.setdefault("page_attr", no_pages)
-        html, sheet = render_part(section, v=v, **extra)
-        if v is blank_view and _prints_blanked(html):
-            # ... unless a case's own template prints them elsewhere (a fingerprint in
-            # every footer): that part gets the real ones, and is laid out after each edit.
-            html, sheet = render_part(section, v=view, **extra)
-        return Part(name, html, sheet)
+        if v is blank_view:
+            # ... unless a case's own template prints them (whole or in part) elsewhere, a
+            # fingerprint in every footer say: the section's first part, made with two
+            # different blanks, shows it; those parts get the real values.
+            if section not in prints_state:
+                bodies = {
+                    document_body(render_part(section, v=blank, **extra)[0])
+                    for blank in (blank_view, other_blank)
+                }
+                prints_state[section] = len(bodies) > 1
+            if prints_state[section]:
+                v = view
+        return Part(name, *render_part(section, v=v, **extra))
 
     # The exhibit index comes last, in pieces of INDEX_ROWS exhibits laid out side by side.
     chunks = [
@@ -464,13 +470,6 @@ def render_parts(
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
-
-
-def _prints_blanked(html: str) -> bool:
-    """Whether a part's body (not its head, whose metadata is dropped) prints the blanked
-    fingerprint or date."""
-    body = html[html.find("<body") :]
-    return BLANK_FINGERPRINT in body or BLANK_DATE in body
 
 
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:

@@ -9,6 +9,7 @@ Jinja's immutable sandbox: they can read the view, not reach Python (``__globals
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -54,14 +55,23 @@ def read_template_file(case_root: Path | None, name: str) -> str:
 
 
 # Templates that make the cover; a case's own copy of one may predate front-cover.html.
-COVER_TEMPLATES = ("front-cover.html", "part.html", "front.html", "dossier.html")
+COVER_TEMPLATES = ("front-cover.html", "part.html", "front.html", "dossier.html", "base.html")
+_BODY = re.compile(r"<body\b", re.IGNORECASE)
+
+
+def document_body(html: str) -> str:
+    """What an HTML document prints: from its <body> tag (all of it if there is none);
+    the <head>'s metadata is not printed."""
+    found = _BODY.search(html)
+    return html if found is None else html[found.start() :]
 
 
 def check_cover(html: str, fingerprint: str, case_root: Path | None) -> None:
     """A dossier is tied to one state of its case by the fingerprint on its cover: refuse
     to produce one whose cover (or whole HTML) does not print it. That happens with a
     case's own templates written before the cover moved to front-cover.html."""
-    if fingerprint in html[html.find("<body") :]:
+    printed = re.sub(r"<[^>]*>|\s+", "", document_body(html))  # split by markup or spaces
+    if fingerprint in printed:
         return
     own = [
         name

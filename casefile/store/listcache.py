@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -56,15 +57,18 @@ def stat_key(st: os.stat_result) -> str:
 
 
 def _model_digest() -> str:
-    """Changes whenever the validation or the dump could: casefile's version, the models' and
-    the YAML loader's source, pydantic, Python."""
+    """Changes whenever the validation or the dump could: casefile's version; the source of
+    the models, of the YAML loader, and of what reads a record file and chooses what its
+    listing prints (casefile.store.case, this module); pydantic; Python."""
     import casefile.model
+    import casefile.store.case
     import casefile.store.yamlio
     from casefile import __version__
 
     h = hashlib.sha256(f"{FORMAT}|{__version__}|{_pydantic_release()}|{sys.version}".encode())
     folder = Path(casefile.model.__file__).parent
-    for path in [*sorted(folder.glob("*.py")), Path(casefile.store.yamlio.__file__)]:
+    readers = [casefile.store.yamlio.__file__, casefile.store.case.__file__, __file__]
+    for path in [*sorted(folder.glob("*.py")), *map(Path, readers)]:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -75,19 +79,25 @@ def _pydantic_release() -> str:
     carry the versions; the versions themselves if those cannot be found."""
     import importlib.util
 
-    spec = importlib.util.find_spec("pydantic_core")
-    if spec is not None and spec.submodule_search_locations:
-        site = Path(next(iter(spec.submodule_search_locations))).parent
+    sites = set()
+    for package in ("pydantic", "pydantic_core"):
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            sites.add(None)
+            continue
+        sites.add(Path(next(iter(spec.submodule_search_locations))).parent)
+    if len(sites) == 1 and None not in sites:
+        (site,) = sites
         try:
-            names = sorted(
-                n
-                for n in os.listdir(site)
-                if n.startswith(("pydantic-", "pydantic_core-")) and n.endswith(".dist-info")
-            )
+            names = [n for n in os.listdir(site) if n.endswith(".dist-info")]
         except OSError:
             names = []
-        if len(names) == 2:
-            return ",".join(names)
+        found = [
+            [n for n in names if re.match(rf"{package}-\d", n)]
+            for package in ("pydantic", "pydantic_core")
+        ]
+        if all(len(f) == 1 for f in found):  # one of each, beside the packages themselves
+            return ",".join(f[0] for f in found)
     import pydantic
     import pydantic_core
 

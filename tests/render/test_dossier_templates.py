@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from casefile.render.templates import shipped_templates_dir
+from casefile.errors import UserInputError
+from casefile.render.templates import check_cover, shipped_templates_dir
 
 from .cases import CaseRun, build_content_case, pages_text, pdftotext
 
@@ -151,16 +152,46 @@ def test_a_dossier_without_its_fingerprint_is_refused(
         assert not out.exists()
 
 
-def test_a_fingerprint_printed_outside_the_cover_is_the_real_one(tmp_path: Path) -> None:
-    """Parts other than the cover are laid out with the fingerprint blanked (so they stay
-    cached across edits); a case template that prints it elsewhere gets the real one."""
+@pytest.mark.parametrize(
+    ("name", "anchor", "printed"),
+    [
+        ("front-toc.html", "</nav>", "State {{ v.fingerprint }} of {{ v.date }}"),
+        # Shortened or reformatted, in a section other than the contents.
+        (
+            "incident.html",
+            "<h2>Facts</h2>",
+            'State {{ v.fingerprint[:16] }} of {{ v.date | replace("-", "/") }}',
+        ),
+    ],
+    ids=["whole", "shortened"],
+)
+def test_a_fingerprint_printed_outside_the_cover_is_the_real_one(
+    tmp_path: Path, name: str, anchor: str, printed: str
+) -> None:
+    """Parts other than the cover are laid out with the fingerprint and date blanked (so
+    they stay cached across edits); a case template that prints them elsewhere, whole or
+    in part, gets the real ones."""
     case = build_content_case(tmp_path / "footer")
-    shipped = (shipped_templates_dir() / "front-toc.html").read_text(encoding="utf-8")
-    marked = shipped.replace(
-        "</nav>", '<p class="own">State {{ v.fingerprint }} of {{ v.date }}</p>\n</nav>'
-    )
-    _own_template(case, "front-toc.html", marked)
+    shipped = (shipped_templates_dir() / name).read_text(encoding="utf-8")
+    assert anchor in shipped
+    _own_template(case, name, shipped.replace(anchor, f"<p>{printed}</p>\n{anchor}", 1))
     result = case.render("public", "pdf")
     squeezed = "".join(pdftotext(result.data).split())
-    assert "State" + result.fingerprint in squeezed
-    assert "0" * 64 not in squeezed and "0000-00-00" not in squeezed
+    assert "State" + result.fingerprint[:16] in squeezed
+    for blank in ("0" * 16, "f" * 16, "0000-00-00", "0000/00/00", "9999-99-99", "9999/99/99"):
+        assert blank not in squeezed
+
+
+def test_the_fingerprint_check_reads_what_is_printed() -> None:
+    """The cover check finds the fingerprint however the markup splits it, with or without
+    a <body> tag, and nowhere but in what is printed."""
+    fp = "ab" * 32
+    for html in (
+        f"<html><head></head><BODY><p>{fp}</p></BODY></html>",
+        f"<p>{fp}</p>",
+        f"<body><p>{fp[:32]}<br>{fp[32:]}</p></body>",
+        f"<body><p>{' '.join(fp[i : i + 4] for i in range(0, 64, 4))}</p></body>",
+    ):
+        check_cover(html, fp, None)
+    with pytest.raises(UserInputError):
+        check_cover(f'<head><meta content="{fp}"></head><body><p>cover</p></body>', fp, None)

@@ -331,3 +331,37 @@ def test_a_listing_from_the_cache_loads_no_model(tmp_path: Path) -> None:
     time.sleep(RACY_S)  # records written this instant are not cached (see listcache.RACY_NS)
     assert loaded() == "LOADED"  # the first listing validates and fills the cache
     assert loaded() == "NOT LOADED"
+
+
+def test_the_seal_follows_what_decides_a_listing(tmp_path: Path) -> None:
+    """The digest in the seal covers the models and the code that reads a record file and
+    chooses what its listing prints: a change to any of them is a new cache."""
+    import importlib.util
+    import shutil
+    import subprocess
+    import sys
+
+    import casefile
+
+    tree = tmp_path / "tree"
+    shutil.copytree(Path(casefile.__file__).parent, tree / "casefile")
+    probe = "from casefile.store.listcache import _model_digest; print(_model_digest())"
+
+    def digest() -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**os.environ, "PYTHONPATH": str(tree)},
+            cwd=tmp_path,  # not the checkout: its casefile/ would come first
+            capture_output=True,
+            text=True,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    first = digest()
+    assert importlib.util.find_spec("pydantic_core") is not None
+    for name in ("store/case.py", "store/yamlio.py", "store/listcache.py", "model/incident.py"):
+        path = tree / "casefile" / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        assert digest() != first, name
+        first = digest()
