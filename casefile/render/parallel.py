@@ -116,6 +116,16 @@ def workers(jobs: int) -> Iterator[Workers | None]:
         for _ in range(jobs):  # the executor otherwise starts them one per submit
             pool.submit(int)
         yield Workers(pool, jobs)
+    except BaseException:
+        # The render failed (bad input, mostly, found while reading the case): stop the
+        # workers rather than wait ~1 s at exit for their WeasyPrint imports to finish.
+        stop = getattr(pool, "terminate_workers", None)  # Python 3.14+
+        if stop is not None:
+            stop()
+        else:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        raise
     finally:
         # Not waiting for the workers to exit: the merge goes on meanwhile.
         pool.shutdown(wait=False, cancel_futures=True)
