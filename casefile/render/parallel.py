@@ -314,6 +314,7 @@ def render_parts(
     blank_view = dataclasses.replace(view, fingerprint="0" * 64, date="0000-00-00")
     other_blank = dataclasses.replace(view, fingerprint="f" * 64, date="9999-99-99")
     prints_state: dict[str, bool] = {}  # section -> its body prints fingerprint or date
+    real: list[Part] = []  # the parts made with the real fingerprint and date
 
     def part(name: str, section: str, v: DossierView = blank_view, **extra: Any) -> Part:
         extra.setdefault("page_attr", no_pages)
@@ -329,7 +330,10 @@ def render_parts(
                 prints_state[section] = len(bodies) > 1
             if prints_state[section]:
                 v = view
-        return Part(name, *render_part(section, v=v, **extra))
+        made = Part(name, *render_part(section, v=v, **extra))
+        if v is view:
+            real.append(made)
+        return made
 
     # The exhibit index comes last, in pieces of INDEX_ROWS exhibits laid out side by side.
     chunks = [
@@ -338,16 +342,16 @@ def render_parts(
     index_names = [f"index-{n}" for n in range(1, len(chunks) + 1)]
     order = ["cover", "toc", "front", *[inc.anchor for inc in view.incidents], "back", *index_names]
     opening = {"exhibit-index": index_names[0]}  # anchors known before their part is laid out
-    cover = part("cover", "cover", v=view)
-    check_cover(cover.html, view.fingerprint, case_root)
     pass_a = [
-        cover,
+        part("cover", "cover", v=view),
         part("toc", "toc", page_attr=lambda _a: placeholder),
         part("front", "front"),
         *[part(inc.anchor, "incident", inc=inc) for inc in view.incidents],
         part("back", "back"),
         Part("stamp", *reference_part(css)),
     ]
+    # Printed on the cover, or anywhere a case's own template puts it, as in the whole HTML.
+    check_cover("".join(document_body(p.html) for p in real), view.fingerprint, case_root)
 
     def page_finder(
         laid: dict[str, LaidOut], counts: dict[str, int]

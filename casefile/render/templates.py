@@ -67,9 +67,11 @@ def document_body(html: str) -> str:
 
 
 def check_cover(html: str, fingerprint: str, case_root: Path | None) -> None:
-    """A dossier is tied to one state of its case by the fingerprint on its cover: refuse
-    to produce one whose cover (or whole HTML) does not print it. That happens with a
-    case's own templates written before the cover moved to front-cover.html."""
+    """A dossier is tied to one state of its case by the fingerprint its cover prints:
+    refuse to produce one that does not print it (``html``: the whole document, or in
+    the parts pipeline the bodies of the parts made with the real fingerprint). That
+    happens with a case's own templates written before the cover moved to
+    front-cover.html."""
     printed = re.sub(r"<[^>]*>|\s+", "", document_body(html))  # split by markup or spaces
     if fingerprint in printed:
         return

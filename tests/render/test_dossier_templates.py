@@ -195,3 +195,23 @@ def test_the_fingerprint_check_reads_what_is_printed() -> None:
         check_cover(html, fp, None)
     with pytest.raises(UserInputError):
         check_cover(f'<head><meta content="{fp}"></head><body><p>cover</p></body>', fp, None)
+
+
+def test_the_fingerprint_may_move_off_the_cover(tmp_path: Path) -> None:
+    """A case's own layout may print the fingerprint elsewhere than on the cover (here in
+    every incident): both the PDF and the HTML accept it, with the real value."""
+    case = build_content_case(tmp_path / "moved")
+    shipped = shipped_templates_dir()
+    cover = (shipped / "front-cover.html").read_text(encoding="utf-8")
+    line = '<p class="hash">{{ v.fingerprint }}</p>'
+    assert line in cover
+    _own_template(case, "front-cover.html", cover.replace(line, ""))
+    incident = (shipped / "incident.html").read_text(encoding="utf-8")
+    _own_template(
+        case,
+        "incident.html",
+        incident.replace("<h2>Facts</h2>", "<p>State {{ v.fingerprint }}</p><h2>Facts</h2>", 1),
+    )
+    pdf = case.render("public", "pdf")
+    assert "State" + pdf.fingerprint in "".join(pdftotext(pdf.data).split())
+    assert f"State {pdf.fingerprint}" in case.render("public", "html").data.decode()
