@@ -318,19 +318,18 @@ def render_parts(
 
     def part(name: str, section: str, v: DossierView = blank_view, **extra: Any) -> Part:
         extra.setdefault("page_attr", no_pages)
+        rendered = None
         if v is blank_view:
             # ... unless a case's own template prints them (whole or in part) elsewhere, a
             # fingerprint in every footer say: the section's first part, made with two
             # different blanks, shows it; those parts get the real values.
             if section not in prints_state:
-                bodies = {
-                    document_body(render_part(section, v=blank, **extra)[0])
-                    for blank in (blank_view, other_blank)
-                }
-                prints_state[section] = len(bodies) > 1
+                rendered = render_part(section, v=blank_view, **extra)
+                other = render_part(section, v=other_blank, **extra)
+                prints_state[section] = document_body(rendered[0]) != document_body(other[0])
             if prints_state[section]:
-                v = view
-        made = Part(name, *render_part(section, v=v, **extra))
+                v, rendered = view, None
+        made = Part(name, *(rendered or render_part(section, v=v, **extra)))
         if v is view:
             real.append(made)
         return made

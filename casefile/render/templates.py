@@ -82,7 +82,7 @@ def check_cover(html: str, fingerprint: str, case_root: Path | None) -> None:
     ]
     suspects = ", ".join(f"templates/{name}" for name in own) or "the dossier templates"
     raise UserInputError(
-        f"{suspects}: the dossier's cover does not print the case fingerprint "
-        '(the cover is front-cover.html, the section "cover" of part.html; '
-        "a case template written for an older casefile may leave it out)"
+        f"{suspects}: the dossier does not print the case fingerprint, which its cover "
+        '(front-cover.html, the section "cover" of part.html) should: a case template '
+        "written for an older casefile may leave it out"
     )
