@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-
 from casefile.cli.context import err_console
 
 
@@ -15,6 +13,9 @@ def byte_progress(label: str, total: int, enabled: bool) -> Iterator[Callable[[i
     if not enabled:
         yield None
         return
+    # Loaded here, not at import: every evidence command imports this module, listings included.
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
     with Progress(
         TextColumn(label),
         BarColumn(),

@@ -2,39 +2,46 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import yaml
 
 from casefile.errors import RecordError
 
 if TYPE_CHECKING:  # pydantic is loaded by the models, not by reading files (listings)
     from pydantic import BaseModel, ValidationError
 
-try:
-    _Loader: type = yaml.CSafeLoader
-    _Dumper: type = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
-
 M = TypeVar("M", bound="BaseModel")
+
+
+@cache
+def _yaml() -> tuple[Any, type, type]:
+    """PyYAML and its libyaml classes, loaded on first use: a warm listing reads no YAML."""
+    import yaml
+
+    try:
+        loader: type = yaml.CSafeLoader
+        dumper: type = yaml.CSafeDumper
+    except AttributeError:  # pragma: no cover - PyYAML without libyaml
+        loader, dumper = yaml.SafeLoader, yaml.SafeDumper
+
+    class RecordDumper(dumper):  # type: ignore[misc, valid-type]
+        """Multi-line text (descriptions, reasoning) as literal blocks, readable and diffable."""
+
+    RecordDumper.add_representer(str, _str_representer)
+    return yaml, loader, RecordDumper
 
 
 def parse_yaml(text: str | bytes, where: str) -> Any:
     """Parse YAML safely; a syntax error names the file and line."""
+    yaml, loader, _ = _yaml()
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark is not None else None
         problem = getattr(exc, "problem", None) or "malformed YAML"
         raise RecordError(where, line, f"malformed YAML ({problem})") from None
-
-
-class _RecordDumper(_Dumper):  # type: ignore[misc, valid-type]
-    """Multi-line text (descriptions, reasoning) as literal blocks, readable and diffable."""
 
 
 def _str_representer(dumper: Any, value: str) -> Any:
@@ -43,13 +50,11 @@ def _str_representer(dumper: Any, value: str) -> Any:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
-_RecordDumper.add_representer(str, _str_representer)
-
-
 def dump_yaml(data: Any) -> str:
+    yaml, _, dumper = _yaml()
     return yaml.dump(
         data,
-        Dumper=_RecordDumper,
+        Dumper=dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
