@@ -61,6 +61,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from casefile.errors import UserInputError
 from casefile.render.cache import PartCache, part_key
 from casefile.render.templates import check_cover, document_body
 from casefile.render.typeset import LaidOut, layout_part, warm_up
@@ -309,30 +310,25 @@ def render_parts(
     digits = len(str(max(100, 8 * len(view.incidents))))
     placeholder = Markup(f' data-page="{"0" * digits}"')
     # The fingerprint and the case date change with every edit, but only the cover prints
-    # them (the head's <meta> of a part is dropped: the merged PDF's metadata comes from
-    # the view). Every other part gets them blanked so it stays cached across edits...
-    blank_view = dataclasses.replace(view, fingerprint="0" * 64, date="0000-00-00")
-    other_blank = dataclasses.replace(view, fingerprint="f" * 64, date="9999-99-99")
-    prints_state: dict[str, bool] = {}  # section -> its body prints fingerprint or date
+    # them. Every other part gets them blanked so it stays cached across edits...
     real: list[Part] = []  # the parts made with the real fingerprint and date
 
-    def part(name: str, section: str, v: DossierView = blank_view, **extra: Any) -> Part:
+    def part(name: str, section: str, *, as_is: bool = False, **extra: Any) -> Part:
+        """``as_is``: with the real fingerprint and date (the cover)."""
         extra.setdefault("page_attr", no_pages)
-        rendered = None
-        if v is blank_view:
-            # ... unless a case's own template prints them (whole or in part) elsewhere, a
-            # fingerprint in every footer say: the section's first part, made with two
-            # different blanks, shows it; those parts get the real values.
-            if section not in prints_state:
-                rendered = render_part(section, v=blank_view, **extra)
-                other = render_part(section, v=other_blank, **extra)
-                prints_state[section] = document_body(rendered[0]) != document_body(other[0])
-            if prints_state[section]:
-                v, rendered = view, None
-        made = Part(name, *(rendered or render_part(section, v=v, **extra)))
-        if v is view:
-            real.append(made)
-        return made
+        if not as_is:
+            probe = _Blanked(view, "0" * 64, "0000-00-00")
+            made = render_part(section, v=probe, **extra)
+            # ... unless a case's own template prints them (whole or in part) in this
+            # part, a fingerprint in a footer say: made again with other blanks, what it
+            # prints differs, and it gets the real values. (The <head>'s metadata is not
+            # printed: the merged PDF's comes from the view.)
+            if not probe.read or document_body(made[0]) == document_body(
+                render_part(section, v=_Blanked(view, "f" * 64, "9999-99-99"), **extra)[0]
+            ):
+                return Part(name, *made)
+        real.append(Part(name, *render_part(section, v=view, **extra)))
+        return real[-1]
 
     # The exhibit index comes last, in pieces of INDEX_ROWS exhibits laid out side by side.
     chunks = [
@@ -342,15 +338,13 @@ def render_parts(
     order = ["cover", "toc", "front", *[inc.anchor for inc in view.incidents], "back", *index_names]
     opening = {"exhibit-index": index_names[0]}  # anchors known before their part is laid out
     pass_a = [
-        part("cover", "cover", v=view),
+        part("cover", "cover", as_is=True),
         part("toc", "toc", page_attr=lambda _a: placeholder),
         part("front", "front"),
         *[part(inc.anchor, "incident", inc=inc) for inc in view.incidents],
         part("back", "back"),
         Part("stamp", *reference_part(css)),
     ]
-    # Printed on the cover, or anywhere a case's own template puts it, as in the whole HTML.
-    check_cover("".join(document_body(p.html) for p in real), view.fingerprint, case_root)
 
     def page_finder(
         laid: dict[str, LaidOut], counts: dict[str, int]
@@ -385,6 +379,15 @@ def render_parts(
                 {p for c in exhibit.cite_ids if (p := page_of(c)) is not None}
             )
         return part(index_names[n], "index", rows=chunks[n], first=n == 0)
+
+    # Printed on the cover, or anywhere a case's own template puts it, as in the whole HTML:
+    # checked before anything is laid out (nor cached), the exhibit index included.
+    try:
+        check_cover("".join(document_body(p.html) for p in real), view.fingerprint, case_root)
+    except UserInputError:
+        for n in range(len(chunks)):  # its cited pages are not known yet, nor needed here
+            index_part_for(n, lambda _anchor: None)
+        check_cover("".join(document_body(p.html) for p in real), view.fingerprint, case_root)
 
     cites = [{c for e in rows for c in e.cite_ids} for rows in chunks]
     missing = [len(c) for c in cites]  # per piece: its cites not yet placed
@@ -483,6 +486,22 @@ def render_parts(
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
+
+
+class _Blanked:
+    """The view as a part's template sees it with the fingerprint and the case date
+    blanked; ``read`` tells whether the template read either."""
+
+    def __init__(self, view: DossierView, fingerprint: str, date: str) -> None:
+        self._view = view
+        self._blanks = {"fingerprint": fingerprint, "date": date}
+        self.read = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._blanks:
+            self.read = True
+            return self._blanks[name]
+        return getattr(self._view, name)
 
 
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:

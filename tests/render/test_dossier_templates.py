@@ -215,3 +215,40 @@ def test_the_fingerprint_may_move_off_the_cover(tmp_path: Path) -> None:
     pdf = case.render("public", "pdf")
     assert "State" + pdf.fingerprint in "".join(pdftotext(pdf.data).split())
     assert f"State {pdf.fingerprint}" in case.render("public", "html").data.decode()
+
+
+def test_a_fingerprint_printed_in_some_parts_only_is_the_real_one(tmp_path: Path) -> None:
+    """Whether a part prints the fingerprint is found part by part: a case template that
+    prints it for the second incident only, under a condition on its data, gets the real
+    one there, not a blank."""
+    case = build_content_case(tmp_path / "some")
+    incident = (shipped_templates_dir() / "incident.html").read_text(encoding="utf-8")
+    printed = "{% if inc.number == 2 %}<p>State {{ v.fingerprint }}</p>{% endif %}"
+    _own_template(
+        case, "incident.html", incident.replace("<h2>Facts</h2>", printed + "<h2>Facts</h2>", 1)
+    )
+    result = case.render("public", "pdf")
+    squeezed = "".join(pdftotext(result.data).split())
+    assert squeezed.count("State" + result.fingerprint) == 1
+    assert "0" * 16 not in squeezed and "f" * 16 not in squeezed
+
+
+def test_a_fingerprint_in_the_exhibit_index_only_is_accepted(tmp_path: Path) -> None:
+    """The fingerprint may move off the cover into the exhibit index, the last part laid
+    out: the PDF accepts it there, with the real value, as the HTML does."""
+    case = build_content_case(tmp_path / "index")
+    shipped = shipped_templates_dir()
+    cover = (shipped / "front-cover.html").read_text(encoding="utf-8")
+    line = '<p class="hash">{{ v.fingerprint }}</p>'
+    _own_template(case, "front-cover.html", cover.replace(line, ""))
+    index = (shipped / "back-index.html").read_text(encoding="utf-8")
+    anchor = "<h1>Exhibit index</h1>"
+    assert anchor in index
+    _own_template(
+        case,
+        "back-index.html",
+        index.replace(anchor, anchor + "<p>State {{ v.fingerprint }}</p>", 1),
+    )
+    pdf = case.render("public", "pdf")
+    assert "State" + pdf.fingerprint in "".join(pdftotext(pdf.data).split())
+    assert f"State {pdf.fingerprint}" in case.render("public", "html").data.decode()
