@@ -21,7 +21,7 @@ def byte_progress(label: str, total: int, enabled: bool) -> Iterator[Callable[[i
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
-        console=err_console,
+        console=err_console.get(),
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)

@@ -307,8 +307,9 @@ def test_incident_and_witness_listings(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_a_listing_from_the_cache_loads_no_model(tmp_path: Path) -> None:
     """The models (~0.15 s of pydantic schema building), pydantic itself and the YAML
-    parser load only for a record to validate; a warm listing needs none of them. (Typer
-    0.29 would load pydantic for every command, hence its pin in pyproject.toml.)"""
+    parser load only for a record to validate; a warm listing needs none of them, nor rich
+    when it prints JSON. (Typer 0.29 would load pydantic for every command, hence its pin
+    in pyproject.toml.)"""
     from .kit import command, new_case, proc_env
 
     case = new_case(tmp_path / "case")
@@ -317,10 +318,10 @@ def test_a_listing_from_the_cache_loads_no_model(tmp_path: Path) -> None:
         "sys.argv = ['casefile', *sys.argv[1:]]\n"
         "try:\n    runpy.run_module('casefile', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "heavy = ('casefile.model.incident', 'pydantic', 'yaml')\n"
+        "heavy = ('casefile.model.incident', 'pydantic', 'yaml', 'rich')\n"
         "print(' '.join(m for m in heavy if m in sys.modules) or 'NONE')\n"
     )
-    args = command(case.root, "incident", "list")[3:]  # after "python -m casefile"
+    args = command(case.root, "incident", "list", "--json")[3:]  # after "python -m casefile"
     import subprocess
     import sys
 
@@ -334,7 +335,9 @@ def test_a_listing_from_the_cache_loads_no_model(tmp_path: Path) -> None:
     time.sleep(RACY_S)  # records written this instant are not cached (see listcache.RACY_NS)
     # the first listing validates and fills the cache
     assert loaded() == "casefile.model.incident pydantic yaml"
-    assert loaded() == "NONE"
+    assert loaded() == "NONE"  # nor rich, for JSON
+    args = args[:-1]  # the table needs rich, and still none of the rest
+    assert loaded() == "rich"
 
 
 def test_the_seal_follows_what_decides_a_listing(tmp_path: Path) -> None:
