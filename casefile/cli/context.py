@@ -38,6 +38,8 @@ class _Console:
         return self._console
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # not set yet (a copy, say): never recurse into get()
+            raise AttributeError(name)
         return getattr(self.get(), name)
 
 

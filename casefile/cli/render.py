@@ -32,10 +32,16 @@ def register(app: typer.Typer) -> None:
         attach_evidence: bool = typer.Option(
             False, "--attach-evidence", help="PDF/A-3b with the visible exhibit files attached."
         ),
-        jobs: int = typer.Option(1, "--jobs", min=1, help="Parallel layout processes."),
+        jobs: int | None = typer.Option(
+            None,
+            "--jobs",
+            min=1,
+            help="Parallel layout processes (default: the CPUs available, at most 2).",
+        ),
     ) -> None:
         """Render the assessed dossier for an audience; withheld material is never in it."""
         from casefile.render.dossier import render
+        from casefile.render.parallel import default_jobs
         from casefile.store.atomic import write_atomic
         from casefile.store.session import session
 
@@ -43,7 +49,9 @@ def register(app: typer.Typer) -> None:
         chosen = audience or case.load_case().default_audience
         if attach_evidence and fmt is not Format.pdf:
             raise UserInputError("--attach-evidence needs --format pdf")
-        options = RenderOptions(chosen, fmt, incident or None, draft, attach_evidence, jobs)
+        options = RenderOptions(
+            chosen, fmt, incident or None, draft, attach_evidence, jobs or default_jobs()
+        )
         target = output or Path(
             f"dossier-{_slug(case.load_case().reference or 'case')}-{chosen.value}.{fmt.value}"
         )

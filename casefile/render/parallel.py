@@ -117,18 +117,18 @@ def workers(jobs: int) -> Iterator[Workers | None]:
         for _ in range(jobs):  # the executor otherwise starts them one per submit
             pool.submit(int)
         yield Workers(pool, jobs)
-    except BaseException:
-        # The render failed (bad input, mostly, found while reading the case): stop the
-        # workers rather than wait ~1 s at exit for their WeasyPrint imports to finish.
+    finally:
+        # Whatever the workers still do is not needed: their WeasyPrint imports when the
+        # render failed (bad input, mostly, found while reading the case) or found every
+        # part in the cache, a part pass B no longer needs. Stop them rather than wait
+        # for it at exit (~1 s for the imports). They write nothing: the cache is this
+        # process's.
         stop = getattr(pool, "terminate_workers", None)  # Python 3.14+
         if stop is not None:
             stop()
         else:
-            for process in list(getattr(pool, "_processes", {}).values()):
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
-        raise
-    finally:
-        # Not waiting for the workers to exit: the merge goes on meanwhile.
         pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -310,22 +310,19 @@ def render_parts(
     digits = len(str(max(100, 8 * len(view.incidents))))
     placeholder = Markup(f' data-page="{"0" * digits}"')
     # The fingerprint and the case date change with every edit, but only the cover prints
-    # them. Every other part gets them blanked so it stays cached across edits...
+    # them. Every other part is made with a view that notes whether its template reads
+    # either: one that does not (every shipped template but the cover's) stays cached
+    # across edits; one that does, a case's own template printing the fingerprint in a
+    # footer say, is made with the real values, and so is laid out again after an edit.
     real: list[Part] = []  # the parts made with the real fingerprint and date
 
     def part(name: str, section: str, *, as_is: bool = False, **extra: Any) -> Part:
         """``as_is``: with the real fingerprint and date (the cover)."""
         extra.setdefault("page_attr", no_pages)
         if not as_is:
-            probe = _Blanked(view, "0" * 64, "0000-00-00")
-            made = render_part(section, v=probe, **extra)
-            # ... unless a case's own template prints them (whole or in part) in this
-            # part, a fingerprint in a footer say: made again with other blanks, what it
-            # prints differs, and it gets the real values. (The <head>'s metadata is not
-            # printed: the merged PDF's comes from the view.)
-            if not probe.read or document_body(made[0]) == document_body(
-                render_part(section, v=_Blanked(view, "f" * 64, "9999-99-99"), **extra)[0]
-            ):
+            read: list[str] = []
+            made = render_part(section, v=_Blanked(view, read), **extra)
+            if not read:
                 return Part(name, *made)
         real.append(Part(name, *render_part(section, v=view, **extra)))
         return real[-1]
@@ -489,19 +486,29 @@ def render_parts(
 
 
 class _Blanked:
-    """The view as a part's template sees it with the fingerprint and the case date
-    blanked; ``read`` tells whether the template read either."""
+    """The view as a part's template sees it, noting in ``read`` whether the template
+    read the fingerprint or the case date (whole, in part, to test or to print them: it
+    is then made again with the real view, so what it gets here does not matter)."""
 
-    def __init__(self, view: DossierView, fingerprint: str, date: str) -> None:
+    _STATE = ("fingerprint", "date")
+
+    def __init__(self, view: DossierView, read: list[str]) -> None:
         self._view = view
-        self._blanks = {"fingerprint": fingerprint, "date": date}
-        self.read = False
+        self._read = read
 
     def __getattr__(self, name: str) -> Any:
-        if name in self._blanks:
-            self.read = True
-            return self._blanks[name]
+        if name.startswith("_"):  # the sandbox refuses these to templates anyway
+            raise AttributeError(name)
+        if name in self._STATE:
+            self._read.append(name)
+            return "0" * 64 if name == "fingerprint" else "0000-00-00"
         return getattr(self._view, name)
+
+    def __repr__(self) -> str:  # {{ v }} prints the whole view, fingerprint included
+        self._read.append("repr")
+        return repr(self._view)
+
+    __str__ = __repr__
 
 
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:
@@ -716,4 +723,11 @@ def _metadata(view: DossierView) -> dict[str, str]:
 
 
 def default_jobs() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+    """``render --jobs`` unless given: the CPUs this process may use (a container's or
+    ``taskset``'s limit included), at most 2, the most measured (benchmarks/RESULTS.md).
+    One worker more than there are cores only adds its WeasyPrint import."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(2, cpus))

@@ -252,3 +252,33 @@ def test_a_fingerprint_in_the_exhibit_index_only_is_accepted(tmp_path: Path) -> 
     pdf = case.render("public", "pdf")
     assert "State" + pdf.fingerprint in "".join(pdftotext(pdf.data).split())
     assert f"State {pdf.fingerprint}" in case.render("public", "html").data.decode()
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        # Tests the date without printing it: both blanks would pass the test.
+        '{% if v.date[:4] in ("0000", "9999") %}<p>BLANKED</p>{% endif %}<p>View DossierView(</p>',
+        # Prints the whole view, fingerprint included.
+        '<p class="small">View {{ v | string | truncate(60) }}</p>',
+    ],
+    ids=["tests", "prints-all"],
+)
+def test_a_part_that_tests_or_prints_the_whole_view_gets_the_real_one(
+    tmp_path: Path, probe: str
+) -> None:
+    """A template that tests the case date without printing it, or prints the whole view,
+    gets the real view, as the whole-document HTML does: never a blank, never an object
+    address, and --jobs 1 and --jobs 2 still give the same bytes."""
+    case = build_content_case(tmp_path / "tests")
+    incident = (shipped_templates_dir() / "incident.html").read_text(encoding="utf-8")
+    _own_template(
+        case, "incident.html", incident.replace("<h2>Facts</h2>", probe + "<h2>Facts</h2>", 1)
+    )
+    one = case.render("public", "pdf", jobs=1)
+    shutil.rmtree(case.root / ".casefile-cache", ignore_errors=True)
+    two = case.render("public", "pdf", jobs=2)
+    assert one.data == two.data
+    text = " ".join(pdftotext(one.data).split())
+    assert "BLANKED" not in text and "object at" not in text
+    assert text.count("View DossierView(") == 2  # in both incidents
