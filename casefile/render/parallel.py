@@ -511,6 +511,11 @@ class _Blanked:
     __str__ = __repr__
 
 
+# A template's error names the object it read, as the whole-document render's does.
+_Blanked.__module__, _Blanked.__qualname__ = DossierView.__module__, DossierView.__qualname__
+_Blanked.__name__ = DossierView.__name__
+
+
 def _shape(part: LaidOut) -> tuple[int, dict[str, int]]:
     """What pass B reads of a pass-A part: its page count and anchor pages."""
     return part.pages, {name: int(where[0]) for name, where in part.anchors.items()}

@@ -111,6 +111,22 @@ def test_case_templates_cannot_reach_python(tmp_path: Path) -> None:
         assert not (tmp_path / f"out.{fmt}").exists()
 
 
+def test_a_template_typo_reads_the_same_in_every_format(tmp_path: Path) -> None:
+    """A case template naming a field the view does not have: one line naming the file,
+    the line and the field, the same for the whole-document HTML and the PDF's parts."""
+    case = build_content_case(tmp_path / "typo")
+    incident = (shipped_templates_dir() / "incident.html").read_text(encoding="utf-8")
+    _own_template(case, "incident.html", incident.replace("<h2>Facts</h2>", "{{ v.titel }}", 1))
+    errors = set()
+    for fmt in ("html", "pdf"):
+        result = case.run("render", "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"))
+        assert result.exit_code == 2, result.output
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "templates/incident.html, line" in result.stderr and "'titel'" in result.stderr
+        errors.add(result.stderr)
+    assert len(errors) == 1, errors
+
+
 def _own_template(case: CaseRun, name: str, text: str) -> None:
     own = case.root / "templates"
     own.mkdir(exist_ok=True)
