@@ -8,6 +8,7 @@ citation, so filling it in cannot move them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -138,11 +139,13 @@ def case_fetcher(case: CaseFolder) -> SandboxedFetcher:
     return make_url_fetcher(blob_path, template_dirs(case.root))
 
 
-def render(case: CaseFolder, options: RenderOptions) -> Rendered:
+def render(case: CaseFolder, options: RenderOptions, pool: Workers | None = None) -> Rendered:
+    """``pool``: workers kept from one render to the next (``render --watch``); without
+    it, a PDF render starts ``options.jobs`` of its own."""
     import jinja2
 
     try:
-        return _render(case, options)
+        return _render(case, options, pool)
     except jinja2.TemplateError as exc:
         # A case's own template that fails (syntax, an undefined name, or reaching past
         # the sandbox) is bad input, named, not an internal error.
@@ -165,14 +168,14 @@ def _template_at(exc: Exception) -> str:
     return f"{name}, line {line}" if line else str(name)
 
 
-def _render(case: CaseFolder, options: RenderOptions) -> Rendered:
+def _render(case: CaseFolder, options: RenderOptions, kept: Workers | None) -> Rendered:
     for incident_id in options.incidents or []:
         case.require_incident(incident_id)  # before any worker starts: a typo fails at once
     if options.format is Format.pdf and not options.attach_evidence:
         from casefile.render.parallel import workers
 
         # The workers start first and import WeasyPrint while this process reads the case.
-        with workers(options.jobs) as pool:
+        with contextlib.nullcontext(kept) if kept is not None else workers(options.jobs) as pool:
             view = build(case, options)
             result = _render_parts_pdf(case, view, pool)
         data = result.pdf

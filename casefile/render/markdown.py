@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -90,6 +90,8 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=16384)
 def render_markdown(text: str) -> Markup:
-    """Render untrusted Markdown to HTML that is safe to insert into an autoescaped template."""
+    """Render untrusted Markdown to HTML that is safe to insert into an autoescaped template.
+    Kept per text: a watching render (``render --watch``) renders most of it again."""
     return Markup(_parser().render(text))

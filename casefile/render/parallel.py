@@ -93,10 +93,23 @@ class Part:
 class Workers:
     executor: Any  # a ProcessPoolExecutor
     jobs: int
+    # Kept from one render to the next (``render --watch``): once, each worker lays out a
+    # part in the background, so that the first edit finds them warm (fonts, stylesheet).
+    kept: bool = False
+    rehearsed: bool = False
+
+    def rehearse(self, part: Part, case_root: Path, template_dirs: list[Path]) -> None:
+        if not self.kept or self.rehearsed:
+            return
+        self.rehearsed = True
+        for _ in range(self.jobs):  # each idle worker takes one
+            self.executor.submit(
+                layout_part, part.html, part.css, str(case_root), [str(d) for d in template_dirs]
+            )
 
 
 @contextlib.contextmanager
-def workers(jobs: int) -> Iterator[Workers | None]:
+def workers(jobs: int, *, kept: bool = False) -> Iterator[Workers | None]:
     """``jobs`` worker processes (none for ``jobs`` 1), started at once: each imports
     WeasyPrint (~1 s) while this process reads the case and makes the parts' HTML. This
     process never imports it, so a re-render whose changed parts all go to the workers
@@ -116,7 +129,7 @@ def workers(jobs: int) -> Iterator[Workers | None]:
     try:
         for _ in range(jobs):  # the executor otherwise starts them one per submit
             pool.submit(int)
-        yield Workers(pool, jobs)
+        yield Workers(pool, jobs, kept)
     finally:
         # Whatever the workers still do is not needed: their WeasyPrint imports when the
         # render failed (bad input, mostly, found while reading the case) or found every
@@ -481,6 +494,9 @@ def render_parts(
     keys = [p.key for p in pass_a if p.name != "toc"] + [p.key for p in final_parts]
 
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
+    if pool is not None:
+        incidents = [p for p in pass_a if p.name in {inc.anchor for inc in view.incidents}]
+        pool.rehearse(max(incidents or pass_a, key=lambda p: len(p.html)), case_root, template_dirs)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
 

@@ -10,6 +10,7 @@ Jinja's immutable sandbox: they can read the view, not reach Python (``__globals
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -36,8 +37,30 @@ def template_dirs(case_root: Path | None) -> list[Path]:
 
 
 def environment(case_root: Path | None) -> Environment:
+    """One environment per set of template folders and case templates, kept for the
+    process: a watching render (``render --watch``) compiles each template once. Jinja
+    notices an edited template; a case template added, removed or edited makes a new
+    environment (a shipped template it replaces may already be compiled)."""
+    own = None if case_root is None else case_root / "templates"
+    files = () if own is None or not own.is_dir() else _stamps(own)
+    return _environment(tuple(str(d) for d in template_dirs(case_root)), files)
+
+
+def _stamps(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def _environment(dirs: tuple[str, ...], _files: tuple[tuple[str, int, int], ...]) -> Environment:
     env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(case_root)]),
+        loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "svg"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
