@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +19,9 @@ from casefile.model.case import Audience
 from casefile.render.options import Format, RenderOptions
 
 if TYPE_CHECKING:
+    from casefile.render.dossier import Rendered
     from casefile.render.parallel import Workers
+    from casefile.store.case import CaseFolder
 
 
 def register(app: typer.Typer) -> None:
@@ -70,34 +75,33 @@ def register(app: typer.Typer) -> None:
         if interactive():
             err_console.print(f"rendering {chosen.value} dossier…", markup=False, highlight=False)
         if not watch:
-            _render_once(ctx, case.root, options, target, incident)
+            _render_once(ctx, case, options, target, incident)
             return
         _watch(ctx, case.root, options, target, incident)
 
 
 def _render_once(
     ctx: typer.Context,
-    root: Path,
+    case: CaseFolder,
     options: RenderOptions,
     target: Path,
     incident: list[str],
     pool: Workers | None = None,
     last: str | None = None,
-) -> str:
-    """Render, write and log the dossier; return its SHA-256. A dossier identical to
-    ``last`` (what a watch wrote before) is neither written nor logged again."""
+) -> Rendered:
+    """Render, write and log the dossier. A dossier identical to ``last`` (what a watch
+    wrote before) is neither written nor logged again. The output is written under the
+    case lock, once the custody chain is known sound, so a written dossier is a logged one."""
     from casefile.render.dossier import render
     from casefile.store.atomic import write_atomic
-    from casefile.store.case import CaseFolder
     from casefile.store.session import session
 
-    case = CaseFolder.open(root)  # read afresh: a watch renders the case as it now is
     result = render(case, options, pool)
     if result.sha256 == last:
         console.print(f"{target} unchanged", markup=False, highlight=False)
-        return last
-    write_atomic(target.resolve(), result.data)
+        return result
     with session(case, actor(ctx)) as s:
+        write_atomic(target.resolve(), result.data)
         s.log(
             "dossier.render",
             sha256=result.sha256,
@@ -123,58 +127,86 @@ def _render_once(
             markup=False,
             highlight=False,
         )
-    return result.sha256
+    return result
 
 
 def _watch(
     ctx: typer.Context, root: Path, options: RenderOptions, target: Path, incident: list[str]
 ) -> None:
-    """Render now and after every change to the case until Ctrl-C. Bad input met on the
-    way (a record being edited, say) is reported in one line and the watch goes on: the
-    next change may mend it. Nothing is written or logged for a failed render."""
+    """Render now and after every change to the case until Ctrl-C (or SIGTERM). Bad input
+    met on the way (a record being edited, say) is reported in one line and the watch goes
+    on: the next change may mend it. Nothing is written or logged for a failed render."""
     from casefile.render.parallel import workers
-    from casefile.render.watch import Watcher
+    from casefile.render.snapshot import head_before_renders
+    from casefile.render.watch import Watcher, output_files
+    from casefile.store.case import CaseFolder
 
-    output = target.resolve()
-    custody = root / "custody.jsonl"
-    ours: tuple[int, int] | None = None  # custody.jsonl as this watch's last entry left it
+    case = CaseFolder.open(root)  # one for the watch: its record cache follows the files
+    custody = case.root / "custody.jsonl"
+    last: Rendered | None = None
 
-    def attempt(pool: Workers | None, last: str | None) -> str | None:
-        nonlocal ours
+    def attempt(pool: Workers | None) -> None:
+        nonlocal last
         try:
-            sha = _render_once(ctx, root, options, target, incident, pool, last)
-        except CasefileError as exc:
-            sys.stderr.write(f"casefile: error: {exc.message}\n")
-            return last
-        if sha != last:
-            ours = _stat(custody)
-        return sha
+            last = _render_once(
+                ctx, case, options, target, incident, pool, last.sha256 if last else None
+            )
+        except (CasefileError, OSError) as exc:
+            message = exc.message if isinstance(exc, CasefileError) else _os_error(exc)
+            sys.stderr.write(f"casefile: error: {message}\n".replace("\n", " ").rstrip() + "\n")
+
+    def renders_only(changed: set[Path]) -> bool:
+        """Only custody entries that no dossier shows (renders, this watch's own) since the
+        last render: the custody summary it printed is still the log's."""
+        if changed != {custody} or last is None:
+            return False
+        try:
+            return head_before_renders(case) == last.custody_head
+        except CasefileError:
+            return False
 
     parts = options.format is Format.pdf and not options.attach_evidence
-    try:
-        with (
-            Watcher(root, skip=lambda path: path == output) as watcher,
-            workers(options.jobs if parts else 1, kept=True) as pool,
-        ):
-            last = attempt(pool, None)
-            err_console.print(
-                f"watching {root} for changes (Ctrl-C to stop)", markup=False, highlight=False
-            )
-            while True:
-                changed = watcher.next()
-                if changed == {custody} and _stat(custody) == ours:
-                    continue  # only this watch's own custody entry
-                last = attempt(pool, last)
-    except KeyboardInterrupt:
-        err_console.print("stopped watching", markup=False, highlight=False)
+    with _stop_on_sigterm():
+        try:
+            with (
+                workers(options.jobs if parts else 1, kept=True) as pool,
+                Watcher(case.root, skip=output_files(target)) as watcher,
+            ):
+                attempt(pool)
+                err_console.print(
+                    f"watching {case.root} for changes (Ctrl-C to stop)",
+                    markup=False,
+                    highlight=False,
+                )
+                while True:
+                    if not renders_only(watcher.next()):
+                        attempt(pool)
+        except KeyboardInterrupt:
+            err_console.print("stopped watching", markup=False, highlight=False)
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, an editor stopping a task) stops a watch as Ctrl-C does, so its
+    workers are stopped too rather than left behind."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
     try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _os_error(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 def _slug(value: str) -> str:

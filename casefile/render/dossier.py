@@ -46,6 +46,7 @@ class Rendered:
     fingerprint: str
     pages: int | None
     refused_urls: list[str]
+    custody_head: str = ""  # the custody log's head before renders, as the dossier shows it
 
 
 def build(case: CaseFolder, options: RenderOptions) -> DossierView:
@@ -180,7 +181,12 @@ def _render(case: CaseFolder, options: RenderOptions, kept: Workers | None) -> R
             result = _render_parts_pdf(case, view, pool)
         data = result.pdf
         return Rendered(
-            data, hashlib.sha256(data).hexdigest(), view.fingerprint, result.pages, result.refused
+            data,
+            hashlib.sha256(data).hexdigest(),
+            view.fingerprint,
+            result.pages,
+            result.refused,
+            view.custody.head,
         )
     view = build(case, options)
     refused: list[str] = []
@@ -209,7 +215,9 @@ def _render(case: CaseFolder, options: RenderOptions, kept: Workers | None) -> R
         )
         refused = list(getattr(fetcher, "refused", []))
         pages = page_count(data)
-    return Rendered(data, hashlib.sha256(data).hexdigest(), view.fingerprint, pages, refused)
+    return Rendered(
+        data, hashlib.sha256(data).hexdigest(), view.fingerprint, pages, refused, view.custody.head
+    )
 
 
 def evidence_attachments(case: CaseFolder, view: DossierView) -> list:  # type: ignore[type-arg]

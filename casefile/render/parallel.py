@@ -494,9 +494,11 @@ def render_parts(
     keys = [p.key for p in pass_a if p.name != "toc"] + [p.key for p in final_parts]
 
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
-    if pool is not None:
+    if pool is not None and cache.misses == 0:  # else the workers have just laid parts out
         incidents = [p for p in pass_a if p.name in {inc.anchor for inc in view.incidents}]
         pool.rehearse(max(incidents or pass_a, key=lambda p: len(p.html)), case_root, template_dirs)
+    elif pool is not None:
+        pool.rehearsed = True
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
 

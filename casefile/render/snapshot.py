@@ -57,6 +57,12 @@ def _head_before_renders(entries: list) -> str:  # type: ignore[type-arg]
     return head
 
 
+def head_before_renders(case: CaseFolder) -> str:
+    """What a dossier's custody summary rests on, as the log now is (``render --watch``
+    tells its own and other renders' entries from a change that alters the dossier)."""
+    return _head_before_renders(CustodyLog(case.root).read().entries)
+
+
 def case_date(snapshot_times: list[str]) -> str:
     return max((t[:10] for t in snapshot_times if t), default="")
 

@@ -10,11 +10,11 @@ Jinja's immutable sandbox: they can read the view, not reach Python (``__globals
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casefile.errors import UserInputError
@@ -36,35 +36,35 @@ def template_dirs(case_root: Path | None) -> list[Path]:
     return dirs
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, in memory: a watching render (``render
+    --watch``) renders every few seconds. Each render still gets an environment of its
+    own (a template's module state, which a template can change, is never shared), and
+    a template whose source changed is compiled again (Jinja checks a checksum of it)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(case_root: Path | None) -> Environment:
-    """One environment per set of template folders and case templates, kept for the
-    process: a watching render (``render --watch``) compiles each template once. Jinja
-    notices an edited template; a case template added, removed or edited makes a new
-    environment (a shipped template it replaces may already be compiled)."""
-    own = None if case_root is None else case_root / "templates"
-    files = () if own is None or not own.is_dir() else _stamps(own)
-    return _environment(tuple(str(d) for d in template_dirs(case_root)), files)
-
-
-def _stamps(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    found = []
-    for path in sorted(folder.rglob("*")):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        found.append((str(path), st.st_mtime_ns, st.st_size))
-    return tuple(found)
-
-
-@lru_cache(maxsize=4)
-def _environment(dirs: tuple[str, ...], _files: tuple[tuple[str, int, int], ...]) -> Environment:
     env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(case_root)]),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "svg"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_COMPILED,
     )
     return env
 

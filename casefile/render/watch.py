@@ -28,7 +28,10 @@ IGNORED = (
     (LOCK_NAME,),
     ("exhibits", "objects"),
 )
-QUIET_MS = 50  # a change is reported once the folder has been quiet this long
+# watchfiles reports a burst of changes once no new changed path has come for this long (a
+# slow write of one file may be seen half done: the render then fails or is redone when
+# the write ends, which is itself a change).
+QUIET_MS = 50
 READY_S = 10.0  # how long to wait for the file watcher to start
 
 
@@ -54,6 +57,20 @@ def wanted(root: Path, skip: Callable[[Path], bool]) -> Callable[[object, str], 
     return keep
 
 
+def output_files(output: Path) -> Callable[[Path], bool]:
+    """The dossier a watch writes and the temporary files it writes it through
+    (``store.atomic.write_atomic``): its own writes are no change to the case."""
+    output = output.resolve()
+    prefix = f".{output.name}."
+
+    def written(path: Path) -> bool:
+        return path == output or (
+            path.parent == output.parent and path.name.startswith(prefix) and path.suffix == ".tmp"
+        )
+
+    return written
+
+
 class Watcher:
     """The changes to a case folder, collected by a thread from the moment the watcher
     is entered, so that a change made while a render runs is not missed: it is the next
@@ -77,10 +94,14 @@ class Watcher:
             while not self._ready.wait(0.05) and waited < READY_S and self._thread.is_alive():
                 self._probe.write_bytes(b"")
                 waited += 0.05
-            self._probe.unlink(missing_ok=True)
         except OSError as exc:
             self._stop.set()
             raise UserInputError(f"{self.root}: cannot watch the case ({exc.strerror})") from None
+        except BaseException:
+            self._stop.set()
+            raise
+        finally:
+            self._probe.unlink(missing_ok=True)
         if not self._ready.is_set():
             self._stop.set()
             failed = "" if self._changes.empty() else f": {self._changes.get()}"
@@ -94,15 +115,22 @@ class Watcher:
         self._thread.join(timeout=5)
 
     def next(self) -> set[Path]:
-        """The next burst of changes (waits for it; Ctrl-C interrupts)."""
+        """The changes not yet returned, all the bursts that came while a render ran in
+        one (waits for one; Ctrl-C interrupts)."""
         while True:
             try:
                 item = self._changes.get(timeout=0.25)
             except queue.Empty:
                 continue
-            if isinstance(item, BaseException):
-                raise item
-            return item
+            changed: set[Path] = set()
+            while True:
+                if isinstance(item, BaseException):
+                    raise item
+                changed |= item
+                try:
+                    item = self._changes.get_nowait()
+                except queue.Empty:
+                    return changed
 
     def _run(self) -> None:
         from watchfiles import watch

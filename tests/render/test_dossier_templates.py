@@ -298,3 +298,22 @@ def test_a_part_that_tests_or_prints_the_whole_view_gets_the_real_one(
     text = " ".join(pdftotext(one.data).split())
     assert "BLANKED" not in text and "object at" not in text
     assert text.count("View DossierView(") == 2  # in both incidents
+
+
+def test_a_template_keeps_no_state_from_one_render_to_the_next(tmp_path: Path) -> None:
+    """Templates are compiled once per process (a watch renders every few seconds), but a
+    module a template imports, whose state a template can change, is not shared: the
+    same case renders to the same bytes however many times one process renders it."""
+    case = build_content_case(tmp_path / "state")
+    _own_template(
+        case,
+        "counter.html",
+        "{% set ns = namespace(n=0) %}"
+        "{% macro figure() %}{% set ns.n = ns.n + 1 %}Figure {{ ns.n }}{% endmacro %}",
+    )
+    incident = (shipped_templates_dir() / "incident.html").read_text(encoding="utf-8")
+    counted = '{% import "counter.html" as c %}<p>{{ c.figure() }}</p><h2>Facts</h2>'
+    _own_template(case, "incident.html", incident.replace("<h2>Facts</h2>", counted, 1))
+    first = case.render("public", "html").data
+    assert b"Figure 1" in first
+    assert case.render("public", "html").data == first
