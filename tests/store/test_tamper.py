@@ -154,6 +154,10 @@ def test_broken_chain_refuses_new_writes_and_changes_nothing(filled: Case, tmp_p
         run = filled(*args)
         assert run.code == 1 and "custody.jsonl" in run.stderr
         assert len(run.stderr.splitlines()) == 1
+    # A dossier is written only where its render can be logged.
+    out = tmp_path / "dossier.html"
+    run = filled("render", "--format", "html", "-o", out)
+    assert run.code == 1 and "custody.jsonl" in run.stderr and not out.exists()
     assert snapshot(filled.root) == before
 
 
