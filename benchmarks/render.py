@@ -230,13 +230,18 @@ def watch_rerenders(case: Path, pdf: Path, number: int, rounds: int) -> list[flo
     import generate
 
     pdf.unlink(missing_ok=True)
+    # Ctrl-C (SIGINT) stops the watch, even when this script runs as a shell's background
+    # job, which ignores SIGINT: the watch is started with it restored.
+    interruptible = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'casefile'; runpy.run_module('casefile', run_name='__main__')"
+    )
     proc = subprocess.Popen(
-        [CASEFILE, "--case", str(case), "render", "--audience", "public", "--watch"]
-        + ["--jobs", "2", "-o", str(pdf)],
+        [PY, "-c", interruptible, "--case", str(case), "render", "--audience", "public"]
+        + ["--watch", "--jobs", "2", "-o", str(pdf)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
     def stamp() -> tuple[int, int] | None:

@@ -18,6 +18,12 @@ from casefile.render.watch import output_files, wanted
 
 from .cases import build_content_case, pdftotext
 
+# `python -m casefile` that Ctrl-C interrupts even when started from a shell's background
+# job, which ignores SIGINT (no preexec_fn: unsafe when the test process has threads).
+INTERRUPTIBLE = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'casefile'; runpy.run_module('casefile', run_name='__main__')"
+)
 PATIENCE_S = 180.0  # generous: a slow CI machine renders the first dossier in seconds
 
 
@@ -69,17 +75,17 @@ def test_a_watch_renders_each_change_and_outlives_bad_input(tmp_path: Path) -> N
     errors = tmp_path / "stderr.txt"
     env = {**os.environ, "CASEFILE_ACTOR": "alice"}
     env.pop("CASEFILE_CASE", None)
+    stderr_file = errors.open("w", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "casefile", "--case", str(case.root)]
+        [sys.executable, "-c", INTERRUPTIBLE, "--case", str(case.root)]
         + ["render", "--watch", "--jobs", "2", "-o", str(out)],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=errors.open("w", encoding="utf-8"),
+        stderr=stderr_file,
         text=True,
         # Its own process group, to be stopped as a terminal's Ctrl-C does (workers
-        # included). A shell's background job ignores SIGINT; this one must not.
+        # included).
         start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         _wait_for("first dossier", lambda: _digest(out) is not None, proc)
@@ -114,6 +120,8 @@ def test_a_watch_renders_each_change_and_outlives_bad_input(tmp_path: Path) -> N
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             raise
+        finally:
+            stderr_file.close()
     stderr = errors.read_text(encoding="utf-8")
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr and "stopped watching" in stderr
