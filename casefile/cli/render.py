@@ -144,26 +144,30 @@ def _watch(
     case = CaseFolder.open(root)  # one for the watch: its record cache follows the files
     custody = case.root / "custody.jsonl"
     last: Rendered | None = None
+    failed = False  # the last render failed: whatever changes next, render again
 
     def attempt(pool: Workers | None) -> None:
-        nonlocal last
+        nonlocal last, failed
         try:
             last = _render_once(
                 ctx, case, options, target, incident, pool, last.sha256 if last else None
             )
+            failed = False
         except (CasefileError, OSError) as exc:
+            failed = True
             message = exc.message if isinstance(exc, CasefileError) else _os_error(exc)
             sys.stderr.write(f"casefile: error: {message}\n".replace("\n", " ").rstrip() + "\n")
 
     def renders_only(changed: set[Path]) -> bool:
         """Only custody entries that no dossier shows (renders, this watch's own) since the
-        last render: the custody summary it printed is still the log's."""
-        if changed != {custody} or last is None:
+        last render, which did not fail: the custody summary it printed is still the log's."""
+        if changed != {custody} or last is None or failed:
             return False
         try:
-            return head_before_renders(case) == last.custody_head
-        except CasefileError:
+            head = head_before_renders(case)
+        except Exception:  # noqa: BLE001 - unreadable: render, which reports it in one line
             return False
+        return head is not None and head == last.custody_head
 
     parts = options.format is Format.pdf and not options.attach_evidence
     with _stop_on_sigterm():

@@ -57,10 +57,12 @@ def _head_before_renders(entries: list) -> str:  # type: ignore[type-arg]
     return head
 
 
-def head_before_renders(case: CaseFolder) -> str:
+def head_before_renders(case: CaseFolder) -> str | None:
     """What a dossier's custody summary rests on, as the log now is (``render --watch``
-    tells its own and other renders' entries from a change that alters the dossier)."""
-    return _head_before_renders(CustodyLog(case.root).read().entries)
+    tells its own and other renders' entries from a change that alters the dossier);
+    None if the log is broken, which no dossier summary can stand for."""
+    state = CustodyLog(case.root).read()
+    return None if state.problems else _head_before_renders(state.entries)
 
 
 def case_date(snapshot_times: list[str]) -> str:

@@ -40,7 +40,9 @@ class _CompiledTemplates(BytecodeCache):
     """Templates compiled once per process, in memory: a watching render (``render
     --watch``) renders every few seconds. Each render still gets an environment of its
     own (a template's module state, which a template can change, is never shared), and
-    a template whose source changed is compiled again (Jinja checks a checksum of it)."""
+    a template whose source changed is compiled again (Jinja checks a checksum of it).
+    Compiled code depends on the environment's settings (the sandbox's checks are compiled
+    in): only :func:`environment`, whose settings never vary, may use it."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}

@@ -10,6 +10,7 @@ a record in several steps (a temporary file, then a rename).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -101,7 +102,8 @@ class Watcher:
             self._stop.set()
             raise
         finally:
-            self._probe.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # never in place of the error that stopped it
+                self._probe.unlink(missing_ok=True)
         if not self._ready.is_set():
             self._stop.set()
             failed = "" if self._changes.empty() else f": {self._changes.get()}"
