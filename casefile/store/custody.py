@@ -86,7 +86,7 @@ class CustodyLog:
                 break
             try:
                 entry = CustodyEntry.model_validate(json.loads(line))
-            except (ValueError, ValidationError) as exc:
+            except (ValueError, ValidationError, RecursionError) as exc:  # nested too deep
                 detail = (
                     describe_validation_error(exc)[1]
                     if isinstance(exc, ValidationError)

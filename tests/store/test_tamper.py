@@ -94,6 +94,13 @@ def test_edited_custody_line(filled: Case) -> None:
     assert _broken_at(filled) == "custody.jsonl:5"
 
 
+def test_a_custody_line_nested_too_deep_is_named_not_a_crash(filled: Case) -> None:
+    lines = _lines(filled)
+    lines[3] = b"[" * 100_000 + b"]" * 100_000 + b"\n"
+    filled.log_path.write_bytes(b"".join(lines))
+    assert _broken_at(filled) == "custody.jsonl:4"
+
+
 def test_reformatted_custody_line_is_named_itself(filled: Case) -> None:
     lines = _lines(filled)
     lines[3] = json.dumps(json.loads(lines[3]), indent=None).encode() + b"\n"
