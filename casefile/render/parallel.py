@@ -98,10 +98,17 @@ class Workers:
     kept: bool = False
     rehearsed: bool = False
 
-    def rehearse(self, part: Part, case_root: Path, template_dirs: list[Path]) -> None:
+    def rehearse(
+        self, parts: list[Part], laid_out: bool, case_root: Path, template_dirs: list[Path]
+    ) -> None:
+        """After a kept pool's first render: unless it ``laid_out`` parts already, each
+        worker lays out the largest of ``parts`` (an incident, given those)."""
         if not self.kept or self.rehearsed:
             return
         self.rehearsed = True
+        if laid_out or not parts:
+            return
+        part = max(parts, key=lambda p: len(p.html))
         for _ in range(self.jobs):  # each idle worker takes one
             self.executor.submit(
                 layout_part, part.html, part.css, str(case_root), [str(d) for d in template_dirs]
@@ -494,11 +501,10 @@ def render_parts(
     keys = [p.key for p in pass_a if p.name != "toc"] + [p.key for p in final_parts]
 
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
-    if pool is not None and cache.misses == 0:  # else the workers have just laid parts out
-        incidents = [p for p in pass_a if p.name in {inc.anchor for inc in view.incidents}]
-        pool.rehearse(max(incidents or pass_a, key=lambda p: len(p.html)), case_root, template_dirs)
-    elif pool is not None:
-        pool.rehearsed = True
+    if pool is not None:
+        anchors = {inc.anchor for inc in view.incidents}
+        incidents = [p for p in pass_a if p.name in anchors] or pass_a
+        pool.rehearse(incidents, cache.misses > 0, case_root, template_dirs)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
 
