@@ -201,6 +201,22 @@ def edit_description(case: CaseFolder, iid: str, extra: str) -> None:
     edit_incident(case, ACTOR, iid, {"description": current.description + "\n\n" + extra})
 
 
+REVISION = "Revised for the benchmark: "
+
+
+def revise_description(case: CaseFolder, iid: str, note: str) -> None:
+    """One incident edit that replaces the incident's last benchmark note instead of adding
+    one, so that the incident keeps its size however many rounds edit it: a benchmark that
+    appended a paragraph per round had grown its edited incident from 6 pages to 13 over
+    the runs of several sessions, and measured a re-render of an ever larger incident."""
+    from casefile.store.records import edit_incident
+
+    current = case.load_incident(iid).description
+    kept = [p for p in current.split("\n\n") if not p.startswith(REVISION)]
+    revised = "\n\n".join([*kept, REVISION + note])
+    edit_incident(case, ACTOR, iid, {"description": revised})
+
+
 def make_scale_case(
     root: Path, *, incidents: int = 1000, exhibits: int = 100_000, statements: int = 5000
 ) -> CaseFolder:

@@ -155,7 +155,7 @@ def main() -> None:
         plain = run_py(PLAIN, str(html), str(out / "plain.pdf"))
         shutil.rmtree(cache, ignore_errors=True)
         two = run_py(CASEFILE_RENDER, str(args.case), "2", str(out / "jobs2.pdf"))
-        generate.edit_description(
+        generate.revise_description(
             generate.CaseFolder.open(args.case.resolve()),
             generate.incident_id(args.incidents // 2),
             f"Edited for the benchmark, round {r + 1}.",
@@ -266,7 +266,7 @@ def watch_rerenders(case: Path, pdf: Path, number: int, rounds: int) -> list[flo
         for r in range(rounds):
             before = stamp()
             start = time.perf_counter()
-            generate.edit_description(
+            generate.revise_description(
                 generate.CaseFolder.open(case.resolve()),
                 generate.incident_id(number),
                 f"Edited for the watch benchmark, round {r + 1}.",
