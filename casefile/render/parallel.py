@@ -63,7 +63,7 @@ from markupsafe import Markup
 
 from casefile.errors import UserInputError
 from casefile.render.cache import PartCache, part_key
-from casefile.render.templates import check_cover, document_body
+from casefile.render.templates import check_cover, document_body, shipped_templates_dir
 from casefile.render.typeset import LaidOut, layout_part, warm_up
 from casefile.render.view import DossierView
 
@@ -352,13 +352,27 @@ def render_parts(
         view.exhibits[i : i + INDEX_ROWS] for i in range(0, len(view.exhibits), INDEX_ROWS)
     ] or [[]]
     index_names = [f"index-{n}" for n in range(1, len(chunks) + 1)]
-    order = ["cover", "toc", "front", *[inc.anchor for inc in view.incidents], "back", *index_names]
+    # An assessed incident is two parts, its facts and its assessment (which starts on a
+    # page of its own): an edit of either lays out that half. Not with a case's own
+    # incident.html, which may know no halves and would print the whole chapter twice.
+    own = [d for d in template_dirs if d != shipped_templates_dir()]
+    halves = not any((d / "incident.html").is_file() for d in own)
+    incidents = [
+        part(name, "incident", inc=inc, half=half)
+        for inc in view.incidents
+        for name, half in (
+            [(inc.anchor, "facts"), (f"{inc.anchor}/assessment", "assessment")]
+            if halves and inc.assessments
+            else [(inc.anchor, "")]
+        )
+    ]
+    order = ["cover", "toc", "front", *[p.name for p in incidents], "back", *index_names]
     opening = {"exhibit-index": index_names[0]}  # anchors known before their part is laid out
     pass_a = [
         part("cover", "cover", as_is=True),
         part("toc", "toc", page_attr=lambda _a: placeholder),
         part("front", "front"),
-        *[part(inc.anchor, "incident", inc=inc) for inc in view.incidents],
+        *incidents,
         part("back", "back"),
         Part("stamp", *reference_part(css)),
     ]
@@ -502,9 +516,7 @@ def render_parts(
 
     pdf = merge(view, [laid[name] for name in order], stamp, keys)
     if pool is not None:
-        anchors = {inc.anchor for inc in view.incidents}
-        incidents = [p for p in pass_a if p.name in anchors] or pass_a
-        pool.rehearse(incidents, cache.misses > 0, case_root, template_dirs)
+        pool.rehearse(incidents or pass_a, cache.misses > 0, case_root, template_dirs)
     refused = sorted({url for name in order for url in laid[name].refused})
     return PartsResult(pdf, sum(counts[n] for n in order), refused, cache.hits, cache.misses)
 

@@ -55,6 +55,22 @@ def test_case_templates_override_in_pdf(overridden: CaseRun, attach: bool) -> No
     assert f"{HTML_MARK} INC-A" in text and f"{HTML_MARK} INC-B" in text
 
 
+def test_an_own_incident_template_is_laid_out_whole(tmp_path: Path) -> None:
+    """The parts pipeline lays an assessed incident out as two parts, its facts and its
+    assessment, each rendered from incident.html with `half` set. A case's own
+    incident.html, written for a casefile that knew no halves, would then print each
+    chapter twice: with one, each incident is one part."""
+    case = build_content_case(tmp_path / "case")
+    own = case.root / "templates"
+    own.mkdir()
+    incident = (shipped_templates_dir() / "incident.html").read_text(encoding="utf-8")
+    older = incident.replace('{% set half = half | default("") %}', '{% set half = "" %}', 1)
+    assert older != incident
+    (own / "incident.html").write_text(older, encoding="utf-8")
+    text = pdftotext(case.render("court", "pdf").data)
+    assert text.count("Response of the accused party") == 2  # one per incident
+
+
 @pytest.mark.skipif(
     os.environ.get("CASEFILE_SLOW_TESTS") != "1",
     reason="builds a wheel (pip may fetch setuptools); set CASEFILE_SLOW_TESTS=1",

@@ -38,6 +38,7 @@ def test_edit_one_incident(tmp_path, counted: list[str]) -> None:  # type: ignor
     assert any("One more sentence." in html for html in counted)
     assert any('id="custody"' in html for html in counted)
     assert not any('class="toc"' in html for html in counted)
+    assert not any("<h2>Assessment</h2>" in html for html in counted)  # its own part
     assert small == render_pdf(case, 1, clean=True)
 
     # An unchanged case lays out nothing.
@@ -55,6 +56,32 @@ def test_edit_one_incident(tmp_path, counted: list[str]) -> None:  # type: ignor
     clean = render_pdf(case, 1, clean=True)
     assert incremental == clean != again
     check_numbers(incremental)
+
+
+def test_a_finding_edit_lays_out_the_assessment_alone(tmp_path, counted: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """An assessed incident is two parts, its facts and its assessment (on pages of its
+    own): a review of a finding lays out the assessment half, the cover (fingerprint) and
+    the custody summary, not the incident's facts."""
+    from casefile.assess.assessments import review
+
+    case = small_case(tmp_path / "case")
+    render_pdf(case, 1, clean=True)
+    review(
+        case, "Second Reviewer", "INC-0001", "distinction", "attack",
+        verdict="approve", comment="A comment written for the test.",
+    )  # fmt: skip
+    counted.clear()
+    edited = render_pdf(case, 1)
+    assert len(counted) == 3, [html[:200] for html in counted]
+    (half,) = [html for html in counted if "A comment written for the test." in html]
+    assert "<h2>Assessment</h2>" in half and "<h2>Facts</h2>" not in half
+    assert not any('id="incident-INC-0001"' in html for html in counted)
+    assert edited == render_pdf(case, 1, clean=True)
+    check_numbers(edited)
+    # The assessment opens a page: its heading is the first thing under the running head.
+    texts = page_texts(edited)
+    opening = [t for t in texts if "Assessment" in t.splitlines()[:3]]
+    assert len(opening) == 2, [t.splitlines()[:3] for t in texts]
 
 
 def test_cache_is_derived(tmp_path) -> None:  # type: ignore[no-untyped-def]
