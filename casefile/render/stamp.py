@@ -14,7 +14,7 @@ in the fonts the dossier uses, so the result is what WeasyPrint itself would dra
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 REFERENCE_TEXT = "page 0123456789 of"
@@ -48,6 +48,9 @@ class Stamp:
     state_name: str | None
     mediabox: tuple[float, float, float, float]
     pdf: bytes = b""  # the reference page's PDF, to copy the font from with pikepdf
+    # Each operation serialised, made on first use: a stamp changes only its Tm and TJ,
+    # and serialising the whole stream per page took ~0.04 s of a 380-page merge.
+    pieces: list[bytes] = field(default_factory=list)
 
     @classmethod
     def from_pdf(cls, pdf: bytes) -> Stamp:
@@ -108,21 +111,31 @@ class Stamp:
 
     def content(self, text: str) -> bytes:
         """The content stream drawing ``text`` (digits, spaces, "page", "of") right-aligned."""
-        from pypdf.generic import ArrayObject, ByteStringObject, ContentStream, FloatObject
+        from pypdf.generic import ArrayObject, ByteStringObject, FloatObject
 
         missing = sorted(set(text) - set(self.glyphs))
         if missing:
             raise ValueError(f"stamp cannot draw {missing!r}")
-        ops = list(self.operations)
+        if not self.pieces:
+            self.pieces = [_serialised(op) for op in self.operations]
+        pieces = list(self.pieces)
         width = sum(self.widths[c] for c in text)
-        tm_operands = list(ops[self.tm_index][0])
+        tm_operands = list(self.operations[self.tm_index][0])
         tm_operands[4] = FloatObject(round(self.right - width, 6))
-        ops[self.tm_index] = (tm_operands, b"Tm")
+        pieces[self.tm_index] = _serialised((tm_operands, b"Tm"))
         run = ArrayObject([ByteStringObject(b"".join(self.glyphs[c] for c in text))])
-        ops[self.tj_index] = ([run], b"TJ")
-        stream = ContentStream(None, None)
-        stream.operations = ops
-        return stream.get_data()
+        pieces[self.tj_index] = _serialised(([run], b"TJ"))
+        return b"".join(pieces)
+
+
+def _serialised(operation: tuple[Any, bytes]) -> bytes:
+    """One content-stream operation as pypdf writes it within a stream (a stream's bytes
+    are its operations' in turn)."""
+    from pypdf.generic import ContentStream
+
+    stream = ContentStream(None, None)
+    stream.operations = [operation]
+    return stream.get_data()
 
 
 def _name(value: str):  # type: ignore[no-untyped-def]
