@@ -5,7 +5,8 @@ A dossier is a sequence of PARTS, each a full HTML document (``part.html``: the 
 chapters of the whole document do:
 
     cover | toc (contents) | front (methodology, legal framework, overview)
-    | one part per incident | back (custody, annexes)
+    | per incident, one part, or two for an assessed one (facts | assessment)
+    | back (custody, annexes)
     | index-1..index-n (exhibit index, INDEX_ROWS exhibits each)
 
 Nothing inside a part needs a global page number: "page X of Y" is stamped after the merge
@@ -91,7 +92,7 @@ class Part:
 
 @dataclass
 class Workers:
-    executor: Any  # a ProcessPoolExecutor
+    executor: Any  # a ForkedPool, or a ProcessPoolExecutor where processes cannot fork
     jobs: int
     # Kept from one render to the next (``render --watch``): once, each worker lays out a
     # part in the background, so that the first edit finds them warm (fonts, stylesheet).
@@ -117,32 +118,42 @@ class Workers:
 
 @contextlib.contextmanager
 def workers(jobs: int, *, kept: bool = False) -> Iterator[Workers | None]:
-    """``jobs`` worker processes (none for ``jobs`` 1), started at once: each imports
-    WeasyPrint (~1 s) while this process reads the case and makes the parts' HTML. This
-    process never imports it, so a re-render whose changed parts all go to the workers
-    does not pay for it twice. (A fork server importing WeasyPrint once for both workers
-    was tried: it is ready no sooner, being a fresh interpreter that must also import
-    what this process has, and a worker started from it imports the main script.)"""
+    """``jobs`` worker processes (none for ``jobs`` 1), started at once: where processes
+    can fork, the first imports WeasyPrint (~0.55 s) while this process reads the case and
+    makes the parts' HTML, then forks the others warm (:mod:`casefile.render.workerpool`).
+    This process never imports WeasyPrint, so a re-render whose changed parts all go to
+    the workers does not pay for it twice. (The ``forkserver`` start method was tried
+    twice: it starts a fresh interpreter, which must import what this process already
+    has, and re-renders came out slower.)"""
     if jobs <= 1:
         yield None
         return
     import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        from casefile.render.workerpool import ForkedPool
+
+        forked = ForkedPool(jobs, warm_up)
+        try:
+            yield Workers(forked, jobs, kept)
+        finally:
+            # Whatever the workers still do is not needed: their WeasyPrint import when
+            # the render failed (bad input, mostly, found while reading the case) or found
+            # every part in the cache, a part pass B no longer needs. Stop them rather
+            # than wait (~0.5 s for the import). They write nothing: the cache is this
+            # process's.
+            forked.close()
+        return
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context(method), initializer=warm_up
+        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
     )
     try:
         for _ in range(jobs):  # the executor otherwise starts them one per submit
             pool.submit(int)
         yield Workers(pool, jobs, kept)
     finally:
-        # Whatever the workers still do is not needed: their WeasyPrint imports when the
-        # render failed (bad input, mostly, found while reading the case) or found every
-        # part in the cache, a part pass B no longer needs. Stop them rather than wait
-        # for it at exit (~1 s for the imports). They write nothing: the cache is this
-        # process's.
         stop = getattr(pool, "terminate_workers", None)  # Python 3.14+
         if stop is not None:
             stop()

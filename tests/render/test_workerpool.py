@@ -1,0 +1,145 @@
+"""The layout workers: forked from one warm first worker, results and errors come back, a
+dead worker breaks the pool instead of hanging it, and no worker outlives its parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from casefile.render.workerpool import ForkedPool
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+
+INIT_LOG = "CASEFILE_TEST_INIT_LOG"
+
+
+def _log_init() -> None:
+    with open(os.environ[INIT_LOG], "a", encoding="utf-8") as log:
+        log.write(f"{os.getpid()}\n")
+
+
+def _failing_init() -> None:
+    raise ImportError("no WeasyPrint here")
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie still answers: it has exited, waiting for its parent to reap it.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z"
+
+
+def _wait_gone(pids: list[int], seconds: float = 10) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if all(_gone(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_first_worker_warms_up_once_and_forks_the_others(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "init.log"
+    monkeypatch.setenv(INIT_LOG, str(log))
+    pool = ForkedPool(3, _log_init)
+    try:
+        # Three at once, each sleeping: they can only overlap on three workers.
+        futures = [pool.submit(_pid_after, 0.5) for _ in range(3)]
+        pids = {f.result(timeout=30) for f in futures}
+        assert len(pids) == 3 and os.getpid() not in pids
+        (initialised,) = log.read_text().split()
+        assert int(initialised) in pids  # the first worker, which the others were forked from
+        with pytest.raises(ValueError, match="bad part"):
+            pool.submit(_fail, "bad part").result(timeout=30)
+        assert pool.submit(_pid_after, 0).result(timeout=30) in pids  # still usable
+    finally:
+        pool.close()
+    assert _wait_gone(list(pids))
+
+
+def test_close_stops_busy_workers_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pool = ForkedPool(2, lambda: None)
+    ready = [pool.submit(_pid_after, 0) for _ in range(2)]
+    pids = {f.result(timeout=30) for f in ready}
+    busy = [pool.submit(_pid_after, 60) for _ in range(3)]  # two running, one queued
+    time.sleep(0.3)
+    started = time.monotonic()
+    pool.close()
+    assert time.monotonic() - started < 5
+    assert busy[2].cancelled()
+    assert _wait_gone(list(pids))
+
+
+def test_a_dead_worker_breaks_the_pool(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pool = ForkedPool(2, lambda: None)
+    try:
+        pids = {f.result(timeout=30) for f in [pool.submit(_pid_after, 0.3) for _ in range(4)]}
+        assert len(pids) == 2
+        running = pool.submit(_pid_after, 60)
+        time.sleep(0.3)
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            running.result(timeout=30)
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(_pid_after, 0).result(timeout=30)
+    finally:
+        pool.close()
+
+
+def test_a_failing_warm_up_is_reported_not_printed(capfd) -> None:  # type: ignore[no-untyped-def]
+    pool = ForkedPool(2, _failing_init)
+    try:
+        with pytest.raises(BrokenProcessPool, match="no WeasyPrint here"):
+            pool.submit(_pid_after, 0).result(timeout=30)
+    finally:
+        pool.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_no_worker_outlives_a_killed_parent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SIGKILL leaves the parent no chance to stop its workers: they end when their pipe
+    closes."""
+    script = (
+        "import os, sys, time\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from test_workerpool import _pid_after\n"
+        "from casefile.render.workerpool import ForkedPool\n"
+        "pool = ForkedPool(2, lambda: None)\n"
+        "pids = {f.result() for f in [pool.submit(_pid_after, 0.3) for _ in range(4)]}\n"
+        "print(' '.join(map(str, pids)), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(Path(__file__).parent)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) == 2
+        proc.kill()
+        proc.wait(timeout=10)
+        assert _wait_gone(pids)
+    finally:
+        proc.kill()
