@@ -8,16 +8,17 @@ imports WeasyPrint and loads its fonts, then forks the others from itself: they 
 warm, at the same moment, and the import is paid once.
 
 The protocol is one pipe per worker: this process sends ``(function, args)`` to an idle
-worker and a thread here receives ``(ok, value)`` back. A worker exits when its pipe
-closes, so none outlives this process, even one killed with SIGKILL. As with
-``ProcessPoolExecutor``, a worker that dies breaks the pool: every pending layout then
-fails with ``BrokenProcessPool``.
+worker and a thread here receives ``(kind, value)`` back. No worker outlives this
+process: on Linux each dies with its parent (``PR_SET_PDEATHSIG``), elsewhere an idle one
+exits when its pipe closes. As with ``ProcessPoolExecutor``, a worker that dies breaks
+the pool: every pending layout then fails with ``BrokenProcessPool``, none hangs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
 import threading
 from collections import deque
@@ -40,7 +41,7 @@ class ForkedPool:
         self._conns = [mine for mine, _theirs in pairs]
         self._first = context.Process(
             target=_first_worker,
-            args=([theirs for _mine, theirs in pairs], self._conns, initializer),
+            args=([theirs for _mine, theirs in pairs], self._conns, initializer, os.getpid()),
             name="casefile-layout",
         )
         self._first.start()
@@ -59,8 +60,8 @@ class ForkedPool:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         future: Future[Any] = Future()
         with self._lock:
-            if self._broken is not None:
-                future.set_exception(BrokenProcessPool(self._broken))
+            if self._closed or self._broken is not None:
+                future.set_exception(BrokenProcessPool(self._broken or "the workers are stopped"))
                 return future
             self._queue.append((future, fn, args))
             self._dispatch()
@@ -76,98 +77,124 @@ class ForkedPool:
             self._busy[conn] = future
             try:
                 conn.send((fn, args))
-            except (OSError, ValueError):  # the worker is gone: _receive sees its pipe close
+            except OSError:  # the worker is gone: _receive sees its pipe close
                 pass
+            except Exception as error:  # noqa: BLE001 - work that does not pickle: nothing sent
+                del self._busy[conn]
+                self._idle.append(conn)
+                future.set_exception(error)
 
     def _receive(self) -> None:
+        """The receiver thread: results in, idle workers fed. Whatever goes wrong here
+        breaks the pool (every pending future fails) rather than leave one pending."""
         from multiprocessing.connection import wait
 
         live = list(self._conns)
-        while live:
-            for conn in wait(live):
-                try:
-                    message = conn.recv()
-                except (EOFError, OSError):
-                    live.remove(conn)
-                    self._break("a layout worker process ended unexpectedly")
-                    continue
-                with self._lock:
-                    kind, value = message
-                    if kind == "ready":  # the first worker's value: the pids it forked
-                        self._others.extend(value)
-                        self._idle.append(conn)
-                    elif kind == "failed":  # the initializer failed: nothing will run
-                        self._broken = value
-                    else:
-                        future = self._busy.pop(conn)
-                        if kind == "result":
-                            future.set_result(value)
-                        else:
-                            future.set_exception(value)
-                        self._idle.append(conn)
-                    self._dispatch()
+        try:
+            while live:
+                for conn in wait(live):
+                    try:
+                        message = conn.recv()
+                    except (EOFError, OSError):
+                        live.remove(conn)
+                        self._break("a layout worker process ended unexpectedly")
+                        continue
+                    self._handle(conn, message)
+        except BaseException as error:  # noqa: BLE001 - reported through the futures
+            self._break(f"the layout workers' results could not be read: {error!r}")
+
+    def _handle(self, conn: Any, message: tuple[str, Any]) -> None:
+        kind, value = message
+        with self._lock:
+            if kind == "ready":  # the first worker's value: the pids it forked
+                self._others.extend(value)
+                self._idle.append(conn)
+            elif kind == "failed":  # the initializer failed: nothing will run
+                self._broken = value
+            else:
+                future = self._busy.pop(conn, None)  # None: the pool broke meanwhile
+                if future is not None and kind == "result":
+                    future.set_result(value)
+                elif future is not None:
+                    future.set_exception(value)
+                if self._broken is None:
+                    self._idle.append(conn)
+            self._dispatch()
 
     def _break(self, reason: str) -> None:
         with self._lock:
-            if self._closed:
-                return
             self._broken = self._broken or reason
-            error = BrokenProcessPool(self._broken)
-            for future in self._busy.values():
-                if not future.done():
-                    future.set_exception(error)
-            self._busy.clear()
-            while self._queue:
-                future, _fn, _args = self._queue.popleft()
-                if future.set_running_or_notify_cancel():
-                    future.set_exception(error)
+            self._fail_pending(BrokenProcessPool(self._broken))
+
+    def _fail_pending(self, error: BaseException) -> None:
+        """Fail every future not done (the lock held)."""
+        for future in self._busy.values():
+            if not future.done():
+                future.set_exception(error)
+        self._busy.clear()
+        while self._queue:
+            future, _fn, _args = self._queue.popleft()
+            if future.set_running_or_notify_cancel():
+                future.set_exception(error)
 
     def close(self) -> None:
-        """Stop every worker now, whatever it is doing, and drop what is queued: their
+        """Stop every worker now, whatever it is doing, and fail what is pending: the
         results are no longer wanted (a render that failed, or one that is done)."""
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
-            while self._queue:
-                self._queue.popleft()[0].cancel()
+            self._fail_pending(BrokenProcessPool("the layout workers were stopped"))
             others = list(self._others)
         first = self._first
-        if first.pid is not None and first.exitcode is None:
-            first.terminate()  # it stops the others it forked, and waits for them
+        if first.exitcode is None:
+            first.terminate()  # it stops the others it forked and waits for them
             first.join(STOP_TIMEOUT)
-            if first.exitcode is None:
-                for pid in others:  # still its children, not reaped: the pids are theirs
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGKILL)
-                first.kill()
-                first.join()
+        if first.exitcode is None:
+            for pid in others:  # still its children, not reaped: the pids are theirs
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            first.kill()
+            first.join()
         # The workers are gone, so every pipe has closed: the receiver ends.
         self._receiver.join(STOP_TIMEOUT)
         for conn in self._conns:
             conn.close()
 
 
+def _die_with_parent(parent: int) -> None:
+    """On Linux, be killed when the parent dies, even by SIGKILL (elsewhere an idle worker
+    exits when its pipe closes, a busy one after its part)."""
+    with contextlib.suppress(AttributeError, OSError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(0)
+
+
+def _send_or_exit(conn: Any, message: tuple[str, Any]) -> None:
+    """Send to the parent; if it is gone, leave quietly (no traceback on its terminal)."""
+    try:
+        conn.send(message)
+    except OSError:
+        os._exit(0)
+
+
 def _first_worker(
-    conns: list[Any], parent_ends: list[Any], initializer: Callable[[], None]
+    conns: list[Any], parent_ends: list[Any], initializer: Callable[[], None], parent: int
 ) -> None:
     """The first worker: import (``initializer``), fork the others, then work as one."""
-    for end in parent_ends:  # this process's copies of the parent's ends: EOF must reach
+    for end in parent_ends:  # its copies of the parent's ends: EOF must reach the others
         end.close()
+    _die_with_parent(parent)
     try:
         initializer()
     except BaseException as error:  # noqa: BLE001 - reported to the parent, not printed
-        conns[0].send(("failed", f"the layout workers could not start: {error!r}"))
+        _send_or_exit(conns[0], ("failed", f"the layout workers could not start: {error!r}"))
         os._exit(1)
     others: list[int] = []
-    for n in range(1, len(conns)):
-        pid = os.fork()
-        if pid == 0:
-            for k, conn in enumerate(conns):
-                if k != n:
-                    conn.close()
-            conns[n].send(("ready", []))
-            _serve(conns[n])
-        conns[n].close()
-        others.append(pid)
 
     def stop(_signum: int, _frame: Any) -> None:
         for pid in others:
@@ -178,8 +205,25 @@ def _first_worker(
                 os.waitpid(pid, 0)
         os._exit(128 + signal.SIGTERM)
 
+    # SIGTERM waits until every fork is done and known to stop(), so none is left behind.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     signal.signal(signal.SIGTERM, stop)
-    conns[0].send(("ready", others))
+    me = os.getpid()
+    for n in range(1, len(conns)):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+            for k, conn in enumerate(conns):
+                if k != n:
+                    conn.close()
+            _die_with_parent(me)
+            _send_or_exit(conns[n], ("ready", []))
+            _serve(conns[n])
+        conns[n].close()
+        others.append(pid)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    _send_or_exit(conns[0], ("ready", others))
     _serve(conns[0])
 
 
@@ -193,10 +237,21 @@ def _serve(conn: Any) -> None:
         try:
             reply: tuple[str, Any] = ("result", fn(*args))
         except Exception as error:  # noqa: BLE001 - raised again in the parent
-            reply = ("error", error)
+            reply = ("error", _portable(error))
         try:
             conn.send(reply)
         except OSError:  # the parent is gone
             os._exit(0)
-        except Exception as error:  # noqa: BLE001 - a value that does not pickle
-            conn.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+        except Exception as error:  # noqa: BLE001 - a result that does not pickle
+            _send_or_exit(conn, ("error", RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+def _portable(error: Exception) -> Exception:
+    """``error``, or a RuntimeError naming it if it would not arrive whole: an exception
+    class whose ``__init__`` takes other arguments than its ``args`` pickles here but
+    cannot be rebuilt there."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:  # noqa: BLE001
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error

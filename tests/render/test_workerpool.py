@@ -84,26 +84,72 @@ def test_close_stops_busy_workers_at_once(tmp_path) -> None:  # type: ignore[no-
     time.sleep(0.3)
     started = time.monotonic()
     pool.close()
-    assert time.monotonic() - started < 5
-    assert busy[2].cancelled()
-    assert _wait_gone(list(pids))
+    assert time.monotonic() - started < 1.5
+    for future in busy:  # none is left pending: whoever waits for one gets an error
+        with pytest.raises(BrokenProcessPool):
+            future.result(timeout=1)
+    with pytest.raises(BrokenProcessPool):
+        pool.submit(_pid_after, 0).result(timeout=1)
+    assert _wait_gone(list(pids), 2)
 
 
-def test_a_dead_worker_breaks_the_pool(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _workers(pool: ForkedPool) -> tuple[int, int]:
+    """(the first worker's pid, the forked one's)."""
+    pids = {f.result(timeout=30) for f in [pool.submit(_pid_after, 0.3) for _ in range(4)]}
+    assert len(pids) == 2
+    (forked,) = pool._others
+    (first,) = pids - {forked}
+    return first, forked
+
+
+@pytest.mark.parametrize("victim", ["forked", "first"])
+def test_a_dead_worker_breaks_the_pool(capfd, victim: str) -> None:  # type: ignore[no-untyped-def]
+    """One worker dies while the other lays a part out: what is pending fails (the part
+    that later comes back is dropped without a traceback); the survivor is stopped."""
     pool = ForkedPool(2, lambda: None)
     try:
-        pids = {f.result(timeout=30) for f in [pool.submit(_pid_after, 0.3) for _ in range(4)]}
-        assert len(pids) == 2
-        running = pool.submit(_pid_after, 60)
+        first, forked = _workers(pool)
+        running = [pool.submit(_pid_after, 1.0), pool.submit(_pid_after, 1.0)]
         time.sleep(0.3)
-        for pid in pids:
-            os.kill(pid, signal.SIGKILL)
-        with pytest.raises(BrokenProcessPool):
-            running.result(timeout=30)
+        os.kill(forked if victim == "forked" else first, signal.SIGKILL)
+        for future in running:
+            with pytest.raises(BrokenProcessPool):
+                future.result(timeout=30)
         with pytest.raises(BrokenProcessPool):
             pool.submit(_pid_after, 0).result(timeout=30)
+        if victim == "first":  # the forked worker dies with the worker it was forked from
+            assert _wait_gone([forked], 2)
+        time.sleep(1.0)  # the survivor's part comes back meanwhile
+        if victim == "forked":  # its result was dropped, the receiver still listens
+            assert pool._receiver.is_alive()
+        started = time.monotonic()
     finally:
         pool.close()
+    assert time.monotonic() - started < 1.5
+    assert _wait_gone([first, forked], 2)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+class _Rebuilt(Exception):
+    """An error whose __init__ does not take its args: it pickles, but cannot be rebuilt."""
+
+    def __init__(self, path: str, field: str) -> None:
+        super().__init__(f"{path}: {field}")
+
+
+def _raise_rebuilt() -> None:
+    raise _Rebuilt("a.yaml", "date")
+
+
+def test_an_error_that_cannot_be_rebuilt_arrives_named(capfd) -> None:  # type: ignore[no-untyped-def]
+    pool = ForkedPool(2, lambda: None)
+    try:
+        with pytest.raises(RuntimeError, match="_Rebuilt: a.yaml: date"):
+            pool.submit(_raise_rebuilt).result(timeout=30)
+        assert pool.submit(_pid_after, 0).result(timeout=30) > 0  # still usable
+    finally:
+        pool.close()
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_a_failing_warm_up_is_reported_not_printed(capfd) -> None:  # type: ignore[no-untyped-def]
@@ -116,30 +162,40 @@ def test_a_failing_warm_up_is_reported_not_printed(capfd) -> None:  # type: igno
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_no_worker_outlives_a_killed_parent(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """SIGKILL leaves the parent no chance to stop its workers: they end when their pipe
-    closes."""
+@pytest.mark.parametrize("when", ["idle", "busy", "warming up"])
+def test_no_worker_outlives_a_killed_parent(when: str) -> None:
+    """SIGKILL leaves the parent no chance to stop its workers: they die with it, busy or
+    not, even while the first one still warms up, without a traceback."""
     script = (
         "import os, sys, time\n"
         "sys.path.insert(0, sys.argv[1])\n"
         "from test_workerpool import _pid_after\n"
         "from casefile.render.workerpool import ForkedPool\n"
-        "pool = ForkedPool(2, lambda: None)\n"
-        "pids = {f.result() for f in [pool.submit(_pid_after, 0.3) for _ in range(4)]}\n"
-        "print(' '.join(map(str, pids)), flush=True)\n"
+        "warming = sys.argv[2] == 'warming up'\n"
+        "pool = ForkedPool(2, (lambda: time.sleep(3)) if warming else (lambda: None))\n"
+        "if warming:\n"
+        "    print(pool._first.pid, flush=True)\n"
+        "else:\n"
+        "    pids = {f.result() for f in [pool.submit(_pid_after, 0.3) for _ in range(4)]}\n"
+        "    print(' '.join(map(str, pids)), flush=True)\n"
+        "    if sys.argv[2] == 'busy':\n"
+        "        pool.submit(_pid_after, 60), pool.submit(_pid_after, 60)\n"
         "time.sleep(60)\n"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", script, str(Path(__file__).parent)],
+        [sys.executable, "-c", script, str(Path(__file__).parent), when],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
         pids = [int(p) for p in proc.stdout.readline().split()]
-        assert len(pids) == 2
+        assert len(pids) == (1 if when == "warming up" else 2)
+        time.sleep(0.3)
         proc.kill()
         proc.wait(timeout=10)
-        assert _wait_gone(pids)
+        assert _wait_gone(pids, 3)
+        assert "Traceback" not in proc.stderr.read()  # ends once no worker holds it open
     finally:
         proc.kill()
