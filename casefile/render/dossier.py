@@ -27,6 +27,7 @@ from casefile.render.pictures import MapPoint, TimelineItem, incident_map_svg, t
 from casefile.render.snapshot import take_snapshot
 from casefile.render.templates import (
     check_cover,
+    dossier_css,
     environment,
     read_template_file,
     template_dirs,
@@ -78,7 +79,7 @@ def pictures(view: DossierView) -> dict[str, Markup]:
 
 def to_html(case: CaseFolder, view: DossierView) -> str:
     env = environment(case.root)
-    css = read_template_file(case.root, "dossier.css")
+    css = dossier_css(case.root)
     html = env.get_template("dossier.html").render(
         v=view, pictures=pictures(view), css=Markup(css), page_attr=_no_page_attr
     )
@@ -97,7 +98,7 @@ def _render_parts_pdf(case: CaseFolder, view: DossierView, pool: Workers | None)
     from casefile.render.parallel import render_parts
 
     env = environment(case.root)
-    css = read_template_file(case.root, "dossier.css")
+    css = dossier_css(case.root)
     parts_css = read_template_file(case.root, "parts.css")
     # A part's first page is not the dossier's: only the cover drops the running footer.
     rest_css = "@page :first { @bottom-left { content: element(footer); } }"

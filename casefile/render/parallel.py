@@ -71,6 +71,7 @@ from casefile.render.view import DossierView
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
 MAX_ROUNDS = 4
 INDEX_ROWS = 48  # exhibits per piece of the exhibit index (~4 pages), laid out side by side
+HALVED_BY = ("incident.html", "part.html")  # the shipped ones lay an incident out in halves
 
 
 @dataclass
@@ -365,9 +366,9 @@ def render_parts(
     index_names = [f"index-{n}" for n in range(1, len(chunks) + 1)]
     # An assessed incident is two parts, its facts and its assessment (which starts on a
     # page of its own): an edit of either lays out that half. Not with a case's own
-    # incident.html, which may know no halves and would print the whole chapter twice.
+    # incident.html or part.html, which may know no halves (and print a chapter twice).
     own = [d for d in template_dirs if d != shipped_templates_dir()]
-    halves = not any((d / "incident.html").is_file() for d in own)
+    halves = not any((d / name).is_file() for d in own for name in HALVED_BY)
     incidents = [
         part(name, "incident", inc=inc, half=half)
         for inc in view.incidents

@@ -71,6 +71,18 @@ def environment(case_root: Path | None) -> Environment:
     return env
 
 
+# Rules the parts pipeline depends on, added after dossier.css, the case's own included:
+# an assessed incident's assessment is a part of its own (parallel.render_parts), so the
+# whole document must start it on a new page too.
+PIPELINE_CSS = "\n.incident-assessment.assessed { page-break-before: always; }\n"
+
+
+def dossier_css(case_root: Path | None) -> str:
+    """The dossier's stylesheet: dossier.css (the case's own if it has one) and the rules
+    the parts pipeline depends on."""
+    return read_template_file(case_root, "dossier.css") + PIPELINE_CSS
+
+
 def read_template_file(case_root: Path | None, name: str) -> str:
     for d in template_dirs(case_root):
         path = d / name

@@ -55,18 +55,51 @@ def test_case_templates_override_in_pdf(overridden: CaseRun, attach: bool) -> No
     assert f"{HTML_MARK} INC-A" in text and f"{HTML_MARK} INC-B" in text
 
 
-def test_an_own_incident_template_is_laid_out_whole(tmp_path: Path) -> None:
+def _assessment_pages(pdf: bytes) -> tuple[int, list[int]]:
+    pages = pages_text(pdf)
+    lines = [[line.strip() for line in text.splitlines()] for text in pages]
+    return len(pages), [n for n, page in enumerate(lines) if "Assessment" in page]
+
+
+@pytest.mark.parametrize("own_css", [False, True], ids=["shipped", "own-dossier-css"])
+def test_parts_and_whole_document_break_the_same_pages(tmp_path: Path, own_css: bool) -> None:
+    """The parts pipeline lays an assessed incident's facts and assessment out as parts of
+    their own; the whole document (``--attach-evidence``) must start the assessment on a
+    new page too, whatever stylesheet the case has."""
+    case = build_content_case(tmp_path / "case")
+    if own_css:
+        own = case.root / "templates"
+        own.mkdir()
+        css = (shipped_templates_dir() / "dossier.css").read_text(encoding="utf-8")
+        older = "".join(line for line in css.splitlines(True) if "incident-assessment" not in line)
+        (own / "dossier.css").write_text(older, encoding="utf-8")  # as written before halves
+    parts = _assessment_pages(case.render("court", "pdf").data)
+    whole = _assessment_pages(case.render("court", "pdf", attach_evidence=True).data)
+    assert parts == whole and len(parts[1]) == 2, (parts, whole)
+
+
+@pytest.mark.parametrize("own_template", ["incident.html", "part.html"])
+def test_an_own_incident_template_is_laid_out_whole(tmp_path: Path, own_template: str) -> None:
     """The parts pipeline lays an assessed incident out as two parts, its facts and its
     assessment, each rendered from incident.html with `half` set. A case's own
     incident.html, written for a casefile that knew no halves, would then print each
-    chapter twice: with one, each incident is one part."""
+    chapter twice, and so would its own part.html including a chapter template of its
+    own: with either, each incident is one part."""
     case = build_content_case(tmp_path / "case")
     own = case.root / "templates"
     own.mkdir()
-    incident = (shipped_templates_dir() / "incident.html").read_text(encoding="utf-8")
+    shipped = shipped_templates_dir()
+    incident = (shipped / "incident.html").read_text(encoding="utf-8")
     older = incident.replace('{% set half = half | default("") %}', '{% set half = "" %}', 1)
     assert older != incident
-    (own / "incident.html").write_text(older, encoding="utf-8")
+    if own_template == "incident.html":
+        (own / "incident.html").write_text(older, encoding="utf-8")
+    else:
+        (own / "my-incident.html").write_text(older, encoding="utf-8")
+        part = (shipped / "part.html").read_text(encoding="utf-8")
+        mine = part.replace('{% include "incident.html" %}', '{% include "my-incident.html" %}')
+        assert mine != part
+        (own / "part.html").write_text(mine, encoding="utf-8")
     text = pdftotext(case.render("court", "pdf").data)
     assert text.count("Response of the accused party") == 2  # one per incident
 

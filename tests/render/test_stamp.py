@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from casefile.render.stamp import Stamp, reference_part
-from casefile.render.templates import read_template_file, shipped_templates_dir
+from casefile.render.templates import dossier_css, shipped_templates_dir
 from casefile.render.typeset import layout_part
 
 
 @pytest.fixture(scope="module")
 def stamp() -> Stamp:
-    html, css = reference_part(read_template_file(None, "dossier.css"))
+    html, css = reference_part(dossier_css(None))
     laid = layout_part(html, css, "/nonexistent-case", [str(shipped_templates_dir())])
     return Stamp.from_pdf(laid.pdf)
 
