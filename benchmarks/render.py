@@ -8,9 +8,11 @@ fresh process (wall seconds; peak RSS of the process and of its worker processes
 * plain WeasyPrint: one process, ``weasyprint.HTML(string=html).write_pdf()`` on the
   self-contained HTML that ``casefile render --format html`` writes for the same dossier;
 * ``casefile`` render, ``--jobs 1`` and ``--jobs 2``, each with the part cache deleted;
-* a re-render with ``--jobs 2`` after one incident's description changed (warm cache),
-  and which parts it laid out: the incident, the cover and the custody summary when the
-  edit moved no page; the contents and exhibit-index pieces too when it did;
+* a re-render with ``--jobs 2`` after one incident's description changed (warm cache; the
+  edit replaces the incident's one benchmark note, so the incident keeps its size from
+  round to round), and which parts it laid out: the incident's facts, the cover and the
+  custody summary when the edit moved no page; the contents and exhibit-index pieces too
+  when it did;
 * ``casefile --help`` and ``casefile incident list``, and whether they import WeasyPrint;
 * with ``casefile render --watch --jobs 2`` running, the seconds from an incident's edit
   to the new PDF written.
