@@ -11,7 +11,9 @@ The protocol is one pipe per worker: this process sends ``(function, args)`` to 
 worker and a thread here receives ``(kind, value)`` back. No worker outlives this
 process: on Linux each dies with its parent (``PR_SET_PDEATHSIG``), elsewhere an idle one
 exits when its pipe closes. As with ``ProcessPoolExecutor``, a worker that dies breaks
-the pool: every pending layout then fails with ``BrokenProcessPool``, none hangs.
+the pool: every pending layout then fails with ``BrokenProcessPool``, none hangs. On
+Linux the workers also die with the *thread* that made the pool: make it on one that
+lives as long as the pool (casefile makes it on the main thread).
 """
 
 from __future__ import annotations
@@ -144,7 +146,8 @@ class ForkedPool:
             if self._closed:
                 return
             self._closed = True
-            self._fail_pending(BrokenProcessPool("the layout workers were stopped"))
+            self._broken = self._broken or "the layout workers were stopped"
+            self._fail_pending(BrokenProcessPool(self._broken))
             others = list(self._others)
         first = self._first
         if first.exitcode is None:
@@ -156,10 +159,12 @@ class ForkedPool:
                     os.kill(pid, signal.SIGKILL)
             first.kill()
             first.join()
-        # The workers are gone, so every pipe has closed: the receiver ends.
+        # The workers are gone, so every pipe has closed: the receiver ends. Only then are
+        # the pipes closed (their numbers could otherwise go to another pool's meanwhile).
         self._receiver.join(STOP_TIMEOUT)
-        for conn in self._conns:
-            conn.close()
+        if not self._receiver.is_alive():
+            for conn in self._conns:
+                conn.close()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -168,8 +173,10 @@ def _die_with_parent(parent: int) -> None:
     with contextlib.suppress(AttributeError, OSError):
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        prctl.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
+        prctl.restype = ctypes.c_int
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG; on failure, as elsewhere
     if os.getppid() != parent:  # it died before the line above
         os._exit(0)
 
@@ -185,7 +192,11 @@ def _send_or_exit(conn: Any, message: tuple[str, Any]) -> None:
 def _first_worker(
     conns: list[Any], parent_ends: list[Any], initializer: Callable[[], None], parent: int
 ) -> None:
-    """The first worker: import (``initializer``), fork the others, then work as one."""
+    """The first worker: import (``initializer``), fork the others, then work as one.
+    Ctrl-C at a terminal reaches it too: the parent stops it, with SIGTERM, whatever
+    handlers it was forked with (no traceback of its own on the way out)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for end in parent_ends:  # its copies of the parent's ends: EOF must reach the others
         end.close()
     _die_with_parent(parent)

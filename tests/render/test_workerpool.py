@@ -172,7 +172,7 @@ def test_no_worker_outlives_a_killed_parent(when: str) -> None:
         "from test_workerpool import _pid_after\n"
         "from casefile.render.workerpool import ForkedPool\n"
         "warming = sys.argv[2] == 'warming up'\n"
-        "pool = ForkedPool(2, (lambda: time.sleep(3)) if warming else (lambda: None))\n"
+        "pool = ForkedPool(2, (lambda: time.sleep(30)) if warming else (lambda: None))\n"
         "if warming:\n"
         "    print(pool._first.pid, flush=True)\n"
         "else:\n"
