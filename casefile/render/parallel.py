@@ -54,6 +54,7 @@ import functools
 import hashlib
 import io
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -119,9 +120,11 @@ class Workers:
 
 @contextlib.contextmanager
 def workers(jobs: int, *, kept: bool = False) -> Iterator[Workers | None]:
-    """``jobs`` worker processes (none for ``jobs`` 1), started at once: where processes
-    can fork, the first imports WeasyPrint (~0.55 s) while this process reads the case and
-    makes the parts' HTML, then forks the others warm (:mod:`casefile.render.workerpool`).
+    """``jobs`` worker processes (none for ``jobs`` 1), started at once: on Linux, the
+    first imports WeasyPrint (~0.55 s) while this process reads the case and makes the
+    parts' HTML, then forks the others warm (:mod:`casefile.render.workerpool`; forking a
+    process that has loaded Pango is not safe on macOS, and elsewhere each worker imports
+    WeasyPrint itself, in a ``ProcessPoolExecutor``).
     This process never imports WeasyPrint, so a re-render whose changed parts all go to
     the workers does not pay for it twice. (The ``forkserver`` start method was tried
     twice: it starts a fresh interpreter, which must import what this process already
@@ -131,7 +134,7 @@ def workers(jobs: int, *, kept: bool = False) -> Iterator[Workers | None]:
         return
     import multiprocessing
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    if sys.platform.startswith("linux"):
         from casefile.render.workerpool import ForkedPool
 
         forked = ForkedPool(jobs, warm_up)
@@ -147,8 +150,9 @@ def workers(jobs: int, *, kept: bool = False) -> Iterator[Workers | None]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+        jobs, mp_context=multiprocessing.get_context(method), initializer=warm_up
     )
     try:
         for _ in range(jobs):  # the executor otherwise starts them one per submit

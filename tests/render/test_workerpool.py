@@ -15,7 +15,7 @@ import pytest
 
 from casefile.render.workerpool import ForkedPool
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
 INIT_LOG = "CASEFILE_TEST_INIT_LOG"
 
@@ -199,3 +199,19 @@ def test_no_worker_outlives_a_killed_parent(when: str) -> None:
         assert "Traceback" not in proc.stderr.read()  # ends once no worker holds it open
     finally:
         proc.kill()
+
+
+def test_elsewhere_the_workers_are_a_process_pool(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Forking a process that has loaded Pango is not safe on macOS: there (and wherever
+    not on Linux) each worker imports WeasyPrint itself, in a ProcessPoolExecutor."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from casefile.render import parallel
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    with parallel.workers(2) as pool:
+        assert pool is not None and isinstance(pool.executor, ProcessPoolExecutor)
+        assert pool.executor.submit(pow, 2, 5).result(timeout=60) == 32
+    monkeypatch.undo()
+    with parallel.workers(2) as pool:
+        assert pool is not None and isinstance(pool.executor, ForkedPool)
