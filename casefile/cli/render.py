@@ -136,7 +136,8 @@ def _watch(
     """Render now and after every change to the case until Ctrl-C (or SIGTERM). Bad input
     met on the way (a record being edited, say) is reported in one line and the watch goes
     on: the next change may mend it. Nothing is written or logged for a failed render."""
-    from casefile.render.parallel import workers
+    from concurrent.futures.process import BrokenProcessPool
+
     from casefile.render.snapshot import head_before_renders
     from casefile.render.watch import Watcher, output_files
     from casefile.store.case import CaseFolder
@@ -146,17 +147,25 @@ def _watch(
     last: Rendered | None = None
     failed = False  # the last render failed: whatever changes next, render again
 
-    def attempt(pool: Workers | None) -> None:
+    def attempt(pool: Workers | None) -> bool:
+        """Render once; False if the layout workers died (killed, out of memory)."""
         nonlocal last, failed
         try:
             last = _render_once(
                 ctx, case, options, target, incident, pool, last.sha256 if last else None
             )
             failed = False
-        except (CasefileError, OSError) as exc:
+        except (CasefileError, OSError, BrokenProcessPool) as exc:
             failed = True
-            message = exc.message if isinstance(exc, CasefileError) else _os_error(exc)
+            if isinstance(exc, CasefileError):
+                message = exc.message
+            elif isinstance(exc, OSError):
+                message = _os_error(exc)
+            else:
+                message = f"{exc}; starting new layout workers"
             sys.stderr.write(f"casefile: error: {message}\n".replace("\n", " ").rstrip() + "\n")
+            return not isinstance(exc, BrokenProcessPool)
+        return True
 
     def renders_only(changed: set[Path]) -> bool:
         """Only custody entries that no dossier shows (renders, this watch's own) since the
@@ -169,14 +178,19 @@ def _watch(
             return False
         return head is not None and head == last.custody_head
 
-    parts = options.format is Format.pdf and not options.attach_evidence
+    def render_now(team: _Workers) -> None:
+        if not attempt(team.pool):
+            team.renew()
+            attempt(team.pool)  # once: workers that die again wait for the next change
+
+    jobs = options.jobs if options.format is Format.pdf and not options.attach_evidence else 1
     with _stop_on_sigterm():
         try:
             with (
-                workers(options.jobs if parts else 1, kept=True) as pool,
+                _Workers(jobs) as team,
                 Watcher(case.root, skip=output_files(target)) as watcher,
             ):
-                attempt(pool)
+                render_now(team)
                 err_console.print(
                     f"watching {case.root} for changes (Ctrl-C to stop)",
                     markup=False,
@@ -184,9 +198,33 @@ def _watch(
                 )
                 while True:
                     if not renders_only(watcher.next()):
-                        attempt(pool)
+                        render_now(team)
         except KeyboardInterrupt:
             err_console.print("stopped watching", markup=False, highlight=False)
+
+
+class _Workers:
+    """A watch's layout workers, kept from one render to the next and replaced by new ones
+    if they die (killed, out of memory): the watch goes on."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: Workers | None = None
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> _Workers:
+        from casefile.render.parallel import workers
+
+        self.pool = self._stack.enter_context(workers(self.jobs, kept=True))
+        return self
+
+    def renew(self) -> None:
+        self._stack.close()
+        self._stack = contextlib.ExitStack()
+        self.__enter__()
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stack.close()
 
 
 @contextlib.contextmanager

@@ -59,6 +59,19 @@ def _replace(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def _renders(root: Path) -> list[dict]:  # type: ignore[type-arg]
     lines = (root / "custody.jsonl").read_text(encoding="utf-8").splitlines()
     return [e for e in map(json.loads, lines) if e.get("action") == "dossier.render"]
@@ -94,6 +107,14 @@ def test_a_watch_renders_each_change_and_outlives_bad_input(tmp_path: Path) -> N
         case.ok("incident", "edit", "INC-B", "--title", "Hospital strike, watched")
         _wait_for("the edit", lambda: "Hospital strike, watched" in _text(out), proc)
         assert _digest(out) != first
+
+        # Its layout workers killed (out of memory, say): one line, new workers, the edit
+        # made meanwhile rendered all the same.
+        for pid in _children(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        case.ok("incident", "edit", "INC-A", "--title", "Market strike, new workers")
+        _wait_for("new workers", lambda: "Market strike, new workers" in _text(out), proc)
+        assert "starting new layout workers" in errors.read_text(encoding="utf-8")
         second = _digest(out)
 
         # A record broken by hand: one line, nothing written; mended: the watch goes on.
@@ -147,7 +168,7 @@ def test_a_watch_renders_each_change_and_outlives_bad_input(tmp_path: Path) -> N
     stderr = errors.read_text(encoding="utf-8")
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr and "stopped watching" in stderr
-    assert stderr.count("casefile: error:") == 3, stderr
+    assert stderr.count("casefile: error:") == 4, stderr
     # Each dossier written is logged once, with the hash of what was written.
     renders = _renders(case.root)[before:]
     assert stdout.count(f"Wrote {out}") == len(renders) >= 4
