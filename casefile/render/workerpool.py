@@ -107,6 +107,7 @@ class ForkedPool:
 
     def _handle(self, conn: Any, message: tuple[str, Any]) -> None:
         kind, value = message
+        future: Future[Any] | None = None
         with self._lock:
             if kind == "ready":  # the first worker's value: the pids it forked
                 self._others.extend(value)
@@ -115,13 +116,14 @@ class ForkedPool:
                 self._broken = value
             else:
                 future = self._busy.pop(conn, None)  # None: the pool broke meanwhile
-                if future is not None and kind == "result":
-                    future.set_result(value)
-                elif future is not None:
-                    future.set_exception(value)
                 if self._broken is None:
                     self._idle.append(conn)
             self._dispatch()
+        # Outside the lock: a waiter woken, or a done-callback, may submit more work.
+        if future is not None and kind == "result":
+            future.set_result(value)
+        elif future is not None:
+            future.set_exception(value)
 
     def _break(self, reason: str) -> None:
         with self._lock:

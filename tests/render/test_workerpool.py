@@ -10,6 +10,7 @@ import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,3 +216,27 @@ def test_elsewhere_the_workers_are_a_process_pool(monkeypatch) -> None:  # type:
     monkeypatch.undo()
     with parallel.workers(2) as pool:
         assert pool is not None and isinstance(pool.executor, ForkedPool)
+
+
+def test_a_done_callback_may_submit_more(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Results are handed over outside the pool's lock: a callback that submits more work
+    (as a scheduler feeding the pool does) does not deadlock the receiver."""
+    pool = ForkedPool(2, lambda: None)
+    try:
+        chained: list[Any] = []
+
+        def more(_done: Any) -> None:
+            if pool._lock.locked():  # handed over under the lock: submitting would deadlock
+                chained.append(None)
+            else:
+                chained.append(pool.submit(_pid_after, 0))
+
+        first = pool.submit(_pid_after, 0)
+        first.add_done_callback(more)
+        first.result(timeout=30)
+        end = time.monotonic() + 30
+        while not chained and time.monotonic() < end:
+            time.sleep(0.01)
+        assert chained[0] is not None and chained[0].result(timeout=30) > 0
+    finally:
+        pool.close()
