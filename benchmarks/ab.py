@@ -50,8 +50,12 @@ def main() -> None:
                 check=True,
                 capture_output=True,
                 text=True,
-                env={**os.environ, "PYTHONPATH": checkout},  # ahead of the installed casefile
+                # In the checkout, and on PYTHONPATH: `python -c` puts the working folder
+                # first on sys.path, ahead of PYTHONPATH and the installed casefile.
+                cwd=checkout,
+                env={**os.environ, "PYTHONPATH": checkout},
             )
+            assert json.loads(out.stdout.strip().splitlines()[-1])["casefile"] == checkout
             seconds[checkout].append(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
     for checkout, xs in seconds.items():
         print(

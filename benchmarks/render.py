@@ -74,7 +74,9 @@ import multiprocessing
 while multiprocessing.active_children():  # reap the workers, so their CPU time counts
     time.sleep(0.01)
 u, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+import casefile
 print(json.dumps({"seconds": seconds, "pages": result.pages, "laid_out": laid_out,
+    "casefile": str(Path(casefile.__file__).parent.parent),
     "cpu": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime,
     "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))

@@ -6,7 +6,7 @@ chapters of the whole document do:
 
     cover | toc (contents) | front (methodology, legal framework, overview)
     | per incident, one part, or two for an assessed one (facts | assessment)
-    | back (custody, annexes)
+    | back (custody | annexes)
     | index-1..index-n (exhibit index, INDEX_ROWS exhibits each)
 
 Nothing inside a part needs a global page number: "page X of Y" is stamped after the merge
@@ -72,7 +72,6 @@ from casefile.render.view import DossierView
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
 MAX_ROUNDS = 4
 INDEX_ROWS = 48  # exhibits per piece of the exhibit index (~4 pages), laid out side by side
-HALVED_BY = ("incident.html", "part.html")  # the shipped ones lay an incident out in halves
 
 
 @dataclass
@@ -368,28 +367,38 @@ def render_parts(
         view.exhibits[i : i + INDEX_ROWS] for i in range(0, len(view.exhibits), INDEX_ROWS)
     ] or [[]]
     index_names = [f"index-{n}" for n in range(1, len(chunks) + 1)]
-    # An assessed incident is two parts, its facts and its assessment (which starts on a
-    # page of its own): an edit of either lays out that half. Not with a case's own
-    # incident.html or part.html, which may know no halves (and print a chapter twice).
+    # Two chapter templates come in halves, each laid out as a part of its own, so that an
+    # edit lays out the half it changed: an assessed incident's facts and assessment (which
+    # starts on a page of its own), and the custody summary (every edit adds to the log)
+    # and the annexes. Not with a case's own template or part.html, which may know no
+    # halves and would print the whole chapter for each.
     own = [d for d in template_dirs if d != shipped_templates_dir()]
-    halves = not any((d / name).is_file() for d in own for name in HALVED_BY)
+
+    def halved(template: str) -> bool:
+        return not any((d / name).is_file() for d in own for name in (template, "part.html"))
+
     incidents = [
         part(name, "incident", inc=inc, half=half)
         for inc in view.incidents
         for name, half in (
             [(inc.anchor, "facts"), (f"{inc.anchor}/assessment", "assessment")]
-            if halves and inc.assessments
+            if halved("incident.html") and inc.assessments
             else [(inc.anchor, "")]
         )
     ]
-    order = ["cover", "toc", "front", *[p.name for p in incidents], "back", *index_names]
+    back = (
+        [part("back", "back", half="custody"), part("back/annexes", "back", half="annexes")]
+        if halved("back-rest.html")
+        else [part("back", "back", half="")]
+    )
+    order = ["cover", "toc", "front", *[p.name for p in [*incidents, *back]], *index_names]
     opening = {"exhibit-index": index_names[0]}  # anchors known before their part is laid out
     pass_a = [
         part("cover", "cover", as_is=True),
         part("toc", "toc", page_attr=lambda _a: placeholder),
         part("front", "front"),
         *incidents,
-        part("back", "back"),
+        *back,
         Part("stamp", *reference_part(css)),
     ]
 

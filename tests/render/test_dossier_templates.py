@@ -55,6 +55,21 @@ def test_case_templates_override_in_pdf(overridden: CaseRun, attach: bool) -> No
     assert f"{HTML_MARK} INC-A" in text and f"{HTML_MARK} INC-B" in text
 
 
+def test_an_own_back_template_is_laid_out_whole(tmp_path: Path) -> None:
+    """The custody summary and the annexes are parts of their own, made from
+    back-rest.html with `half` set; a case's own back-rest.html that knows no halves
+    gives one part, each chapter printed once."""
+    case = build_content_case(tmp_path / "case")
+    own = case.root / "templates"
+    own.mkdir()
+    back = (shipped_templates_dir() / "back-rest.html").read_text(encoding="utf-8")
+    older = back.replace('{% set half = half | default("") %}', '{% set half = "" %}', 1)
+    assert older != back
+    (own / "back-rest.html").write_text(older, encoding="utf-8")
+    text = pdftotext(case.render("court", "pdf").data)
+    assert text.count("custody log holds") == 1 and text.count("Source grading") == 1
+
+
 def _assessment_pages(pdf: bytes) -> tuple[int, list[int]]:
     pages = pages_text(pdf)
     lines = [[line.strip() for line in text.splitlines()] for text in pages]

@@ -39,6 +39,7 @@ def test_edit_one_incident(tmp_path, counted: list[str]) -> None:  # type: ignor
     assert any('id="custody"' in html for html in counted)
     assert not any('class="toc"' in html for html in counted)
     assert not any("<h2>Assessment</h2>" in html for html in counted)  # its own part
+    assert not any('id="annexes"' in html for html in counted)  # so are the annexes
     assert small == render_pdf(case, 1, clean=True)
 
     # An unchanged case lays out nothing.
