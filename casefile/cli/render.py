@@ -20,7 +20,7 @@ from casefile.render.options import Format, RenderOptions
 
 if TYPE_CHECKING:
     from casefile.render.dossier import Rendered
-    from casefile.render.parallel import Workers
+    from casefile.render.workerpool import Workers
     from casefile.store.case import CaseFolder
 
 
@@ -56,28 +56,49 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Render the assessed dossier for an audience; withheld material is never in it."""
-        from casefile.render.parallel import default_jobs
+        from casefile.render.workerpool import default_jobs, workers
 
-        case = open_case(ctx)
-        chosen = audience or case.load_case().default_audience
-        if attach_evidence and fmt is not Format.pdf:
-            raise UserInputError("--attach-evidence needs --format pdf")
-        options = RenderOptions(
-            chosen, fmt, incident or None, draft, attach_evidence, jobs or default_jobs()
-        )
-        target = output or Path(
-            f"dossier-{_slug(case.load_case().reference or 'case')}-{chosen.value}.{fmt.value}"
-        )
-        if target.is_dir():
-            raise UserInputError(f"{target}: is a folder; give a file name with -o")
-        if not target.resolve().parent.is_dir():
-            raise UserInputError(f"-o: folder {target.parent} does not exist")
-        if interactive():
-            err_console.print(f"rendering {chosen.value} dossier…", markup=False, highlight=False)
-        if not watch:
-            _render_once(ctx, case, options, target, incident)
+        jobs = jobs or default_jobs()
+        if watch:
+            case, options, target, only = _prepare(
+                ctx, audience, fmt, incident, draft, attach_evidence, jobs, output
+            )
+            _watch(ctx, case.root, options, target, only)
             return
-        _watch(ctx, case.root, options, target, incident)
+        # The layout workers start first, before this process imports the rest of casefile
+        # and reads the case: the first one's WeasyPrint import (~0.6 s) overlaps all that.
+        parts = fmt is Format.pdf and not attach_evidence
+        with workers(jobs if parts else 1) as pool:
+            prepared = _prepare(ctx, audience, fmt, incident, draft, attach_evidence, jobs, output)
+            _render_once(ctx, *prepared, pool)
+
+
+def _prepare(
+    ctx: typer.Context,
+    audience: Audience | None,
+    fmt: Format,
+    incident: list[str],
+    draft: bool,
+    attach_evidence: bool,
+    jobs: int,
+    output: Path | None,
+) -> tuple[CaseFolder, RenderOptions, Path, list[str]]:
+    """The case, the render's options and its output file, checked."""
+    case = open_case(ctx)
+    chosen = audience or case.load_case().default_audience
+    if attach_evidence and fmt is not Format.pdf:
+        raise UserInputError("--attach-evidence needs --format pdf")
+    options = RenderOptions(chosen, fmt, incident or None, draft, attach_evidence, jobs)
+    target = output or Path(
+        f"dossier-{_slug(case.load_case().reference or 'case')}-{chosen.value}.{fmt.value}"
+    )
+    if target.is_dir():
+        raise UserInputError(f"{target}: is a folder; give a file name with -o")
+    if not target.resolve().parent.is_dir():
+        raise UserInputError(f"-o: folder {target.parent} does not exist")
+    if interactive():
+        err_console.print(f"rendering {chosen.value} dossier…", markup=False, highlight=False)
+    return case, options, target, incident
 
 
 def _render_once(
@@ -213,7 +234,7 @@ class _Workers:
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> _Workers:
-        from casefile.render.parallel import workers
+        from casefile.render.workerpool import workers
 
         self.pool = self._stack.enter_context(workers(self.jobs, kept=True))
         return self

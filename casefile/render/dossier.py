@@ -37,7 +37,7 @@ from casefile.render.view import DossierView, build_view
 from casefile.store.case import CaseFolder
 
 if TYPE_CHECKING:
-    from casefile.render.parallel import Workers
+    from casefile.render.workerpool import Workers
 
 
 @dataclass
@@ -174,7 +174,7 @@ def _render(case: CaseFolder, options: RenderOptions, kept: Workers | None) -> R
     for incident_id in options.incidents or []:
         case.require_incident(incident_id)  # before any worker starts: a typo fails at once
     if options.format is Format.pdf and not options.attach_evidence:
-        from casefile.render.parallel import workers
+        from casefile.render.workerpool import workers
 
         # The workers start first and import WeasyPrint while this process reads the case.
         with contextlib.nullcontext(kept) if kept is not None else workers(options.jobs) as pool:

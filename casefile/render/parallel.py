@@ -48,15 +48,12 @@ single-document path in :mod:`casefile.render.dossier`.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
 import io
-import os
-import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,8 +63,11 @@ from markupsafe import Markup
 from casefile.errors import UserInputError
 from casefile.render.cache import PartCache, part_key
 from casefile.render.templates import check_cover, document_body, shipped_templates_dir
-from casefile.render.typeset import LaidOut, layout_part, warm_up
+from casefile.render.typeset import LaidOut, layout_part
 from casefile.render.view import DossierView
+from casefile.render.workerpool import Workers, default_jobs, workers
+
+__all__ = ["Workers", "default_jobs", "render_parts", "workers"]
 
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
 MAX_ROUNDS = 4
@@ -89,82 +89,6 @@ class Part:
 
 
 # -- running parts: cache, then a process pool -----------------------------------------------
-
-
-@dataclass
-class Workers:
-    executor: Any  # a ForkedPool, or a ProcessPoolExecutor where processes cannot fork
-    jobs: int
-    # Kept from one render to the next (``render --watch``): once, each worker lays out a
-    # part in the background, so that the first edit finds them warm (fonts, stylesheet).
-    kept: bool = False
-    rehearsed: bool = False
-
-    def rehearse(
-        self, parts: list[Part], laid_out: bool, case_root: Path, template_dirs: list[Path]
-    ) -> None:
-        """After a kept pool's first render: unless it ``laid_out`` parts already, each
-        worker lays out the largest of ``parts`` (an incident, given those)."""
-        if not self.kept or self.rehearsed:
-            return
-        self.rehearsed = True
-        if laid_out or not parts:
-            return
-        part = max(parts, key=lambda p: len(p.html))
-        for _ in range(self.jobs):  # each idle worker takes one
-            self.executor.submit(
-                layout_part, part.html, part.css, str(case_root), [str(d) for d in template_dirs]
-            )
-
-
-@contextlib.contextmanager
-def workers(jobs: int, *, kept: bool = False) -> Iterator[Workers | None]:
-    """``jobs`` worker processes (none for ``jobs`` 1), started at once: on Linux, the
-    first imports WeasyPrint (~0.55 s) while this process reads the case and makes the
-    parts' HTML, then forks the others warm (:mod:`casefile.render.workerpool`; forking a
-    process that has loaded Pango is not safe on macOS, and elsewhere each worker imports
-    WeasyPrint itself, in a ``ProcessPoolExecutor``).
-    This process never imports WeasyPrint, so a re-render whose changed parts all go to
-    the workers does not pay for it twice. (The ``forkserver`` start method was tried
-    twice: it starts a fresh interpreter, which must import what this process already
-    has, and re-renders came out slower.)"""
-    if jobs <= 1:
-        yield None
-        return
-    import multiprocessing
-
-    if sys.platform.startswith("linux"):
-        from casefile.render.workerpool import ForkedPool
-
-        forked = ForkedPool(jobs, warm_up)
-        try:
-            yield Workers(forked, jobs, kept)
-        finally:
-            # Whatever the workers still do is not needed: their WeasyPrint import when
-            # the render failed (bad input, mostly, found while reading the case) or found
-            # every part in the cache, a part pass B no longer needs. Stop them rather
-            # than wait (~0.5 s for the import). They write nothing: the cache is this
-            # process's.
-            forked.close()
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context(method), initializer=warm_up
-    )
-    try:
-        for _ in range(jobs):  # the executor otherwise starts them one per submit
-            pool.submit(int)
-        yield Workers(pool, jobs, kept)
-    finally:
-        stop = getattr(pool, "terminate_workers", None)  # Python 3.14+
-        if stop is not None:
-            stop()
-        else:
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class Runner:
@@ -786,14 +710,3 @@ def _metadata(view: DossierView) -> dict[str, str]:
         meta["/CreationDate"] = stamp
         meta["/ModDate"] = stamp
     return meta
-
-
-def default_jobs() -> int:
-    """``render --jobs`` unless given: the CPUs this process may use (a container's or
-    ``taskset``'s limit included), at most 2, the most measured (benchmarks/RESULTS.md).
-    One worker more than there are cores only adds its WeasyPrint import."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(2, cpus))
