@@ -16,7 +16,7 @@ from casefile.cli.base import single_command_app
 from casefile.cli.context import actor, console, err_console, interactive, open_case
 from casefile.errors import CasefileError, UserInputError
 from casefile.model.case import Audience
-from casefile.render.options import Format, RenderOptions
+from casefile.render.options import Format, RenderOptions, in_parts
 
 if TYPE_CHECKING:
     from casefile.render.dossier import Rendered
@@ -67,8 +67,7 @@ def register(app: typer.Typer) -> None:
             return
         # The layout workers start first, before this process imports the rest of casefile
         # and reads the case: the first one's WeasyPrint import (~0.6 s) overlaps all that.
-        parts = fmt is Format.pdf and not attach_evidence
-        with workers(jobs if parts else 1) as pool:
+        with workers(jobs if in_parts(fmt, attach_evidence) else 1) as pool:
             prepared = _prepare(ctx, audience, fmt, incident, draft, attach_evidence, jobs, output)
             _render_once(ctx, *prepared, pool)
 
@@ -204,7 +203,7 @@ def _watch(
             team.renew()
             attempt(team.pool)  # once: workers that die again wait for the next change
 
-    jobs = options.jobs if options.format is Format.pdf and not options.attach_evidence else 1
+    jobs = options.jobs if in_parts(options.format, options.attach_evidence) else 1
     with _stop_on_sigterm():
         try:
             with (

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from casefile.errors import UserInputError
 from casefile.render.fetcher import SandboxedFetcher, make_url_fetcher
-from casefile.render.options import Format, RenderOptions
+from casefile.render.options import Format, RenderOptions, in_parts
 from casefile.render.pictures import MapPoint, TimelineItem, incident_map_svg, timeline_svg
 from casefile.render.snapshot import take_snapshot
 from casefile.render.templates import (
@@ -172,8 +172,8 @@ def _template_at(exc: Exception) -> str:
 
 def _render(case: CaseFolder, options: RenderOptions, kept: Workers | None) -> Rendered:
     for incident_id in options.incidents or []:
-        case.require_incident(incident_id)  # before any worker starts: a typo fails at once
-    if options.format is Format.pdf and not options.attach_evidence:
+        case.require_incident(incident_id)  # before anything is laid out: a typo fails at once
+    if in_parts(options.format, options.attach_evidence):
         from casefile.render.workerpool import workers
 
         # The workers start first and import WeasyPrint while this process reads the case.

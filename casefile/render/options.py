@@ -14,6 +14,12 @@ class Format(StrEnum):
     json = "json"
 
 
+def in_parts(fmt: Format, attach_evidence: bool) -> bool:
+    """Whether a render is laid out in parts by worker processes (a PDF without attached
+    evidence; PDF/A-3b with evidence, HTML and JSON are one document made here)."""
+    return fmt is Format.pdf and not attach_evidence
+
+
 @dataclass
 class RenderOptions:
     audience: Audience

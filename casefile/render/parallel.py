@@ -65,9 +65,7 @@ from casefile.render.cache import PartCache, part_key
 from casefile.render.templates import check_cover, document_body, shipped_templates_dir
 from casefile.render.typeset import LaidOut, layout_part
 from casefile.render.view import DossierView
-from casefile.render.workerpool import Workers, default_jobs, workers
-
-__all__ = ["Workers", "default_jobs", "render_parts", "workers"]
+from casefile.render.workerpool import Workers
 
 PX_TO_PT = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
 MAX_ROUNDS = 4

@@ -142,15 +142,19 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
     )
 
 
-def warm_up() -> None:
-    """Worker initializer: import WeasyPrint and load the font configuration once. Ctrl-C
-    at a terminal reaches the workers too: they leave it to the main process, which stops
-    them with SIGTERM, whatever handler of its own they were forked with (no traceback of
-    theirs on the way out)."""
+def leave_signals_to_parent() -> None:
+    """In a worker: Ctrl-C at a terminal reaches the workers too; they leave it to the main
+    process, which stops them with SIGTERM, whatever handler of its own they were forked
+    with (no traceback of theirs on the way out)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def warm_up() -> None:
+    """Worker initializer: import WeasyPrint and load the font configuration once."""
+    leave_signals_to_parent()
     import weasyprint  # noqa: F401
     from weasyprint.text.fonts import FontConfiguration
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casefile.render.typeset import layout_part, warm_up
+from casefile.render.typeset import layout_part, leave_signals_to_parent, warm_up
 
 if TYPE_CHECKING:
     from casefile.render.parallel import Part
@@ -289,11 +289,8 @@ def _send_or_exit(conn: Any, message: tuple[str, Any]) -> None:
 def _first_worker(
     conns: list[Any], parent_ends: list[Any], initializer: Callable[[], None], parent: int
 ) -> None:
-    """The first worker: import (``initializer``), fork the others, then work as one.
-    Ctrl-C at a terminal reaches it too: the parent stops it, with SIGTERM, whatever
-    handlers it was forked with (no traceback of its own on the way out)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """The first worker: import (``initializer``), fork the others, then work as one."""
+    leave_signals_to_parent()  # first: Ctrl-C may come before the initializer runs
     for end in parent_ends:  # its copies of the parent's ends: EOF must reach the others
         end.close()
     _die_with_parent(parent)

@@ -207,14 +207,14 @@ def test_elsewhere_the_workers_are_a_process_pool(monkeypatch) -> None:  # type:
     not on Linux) each worker imports WeasyPrint itself, in a ProcessPoolExecutor."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from casefile.render import parallel
+    from casefile.render.workerpool import workers
 
     monkeypatch.setattr(sys, "platform", "darwin")
-    with parallel.workers(2) as pool:
+    with workers(2) as pool:
         assert pool is not None and isinstance(pool.executor, ProcessPoolExecutor)
         assert pool.executor.submit(pow, 2, 5).result(timeout=60) == 32
     monkeypatch.undo()
-    with parallel.workers(2) as pool:
+    with workers(2) as pool:
         assert pool is not None and isinstance(pool.executor, ForkedPool)
 
 
