@@ -6,8 +6,9 @@ from typing import Any
 
 
 def anchor_pages(html: str, url_fetcher: Any) -> dict[str, int]:
-    import weasyprint
+    from casefile.render.weasy import load
 
+    weasyprint = load()
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=url_fetcher).render()
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):

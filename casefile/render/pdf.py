@@ -167,7 +167,9 @@ def html_to_pdf(
         if attachment.relationship not in _RELATIONSHIPS:
             raise ValueError(f"unknown attachment relationship: {attachment.relationship!r}")
 
-    import weasyprint
+    from casefile.render.weasy import load
+
+    weasyprint = load()
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetchingError
 
@@ -270,6 +272,9 @@ def _is_font_file(obj: Any) -> bool:
 
 def _variants() -> frozenset[str]:
     """PDF variant names this WeasyPrint knows (``pdf/a-3b``, ``pdf/ua-1``, ...)."""
+    from casefile.render.weasy import load
+
+    load()
     from weasyprint.pdf import VARIANTS
 
     return frozenset(VARIANTS)

@@ -42,6 +42,9 @@ class _Typesetter:
     _current: _Typesetter | None = None
 
     def __init__(self, case_root: str, template_dirs: list[str]) -> None:
+        from casefile.render.weasy import load
+
+        load()
         from weasyprint.text.fonts import FontConfiguration
 
         from casefile.render.fetcher import make_url_fetcher
@@ -70,7 +73,9 @@ class _Typesetter:
     def sheet(self, css: str) -> tuple[Any, dict[str, Any], list[str]]:
         entry = self.sheets.get(css)
         if entry is None:
-            import weasyprint
+            from casefile.render.weasy import load
+
+            weasyprint = load()
             from weasyprint.css.counters import CounterStyle
 
             before = len(self.fetcher.refused)
@@ -85,7 +90,9 @@ class _Typesetter:
 def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -> LaidOut:
     """Lay out one part with the guarantees of :func:`casefile.render.pdf.html_to_pdf`:
     sandboxed fetcher, no HTML-declared attachments, frozen font timestamps, no dates."""
-    import weasyprint
+    from casefile.render.weasy import load
+
+    weasyprint = load()
     from weasyprint.css.counters import CounterStyle
 
     from casefile.render.pdf import _freeze_font_timestamp, _is_font_file, _strip_attachment_links
@@ -154,8 +161,10 @@ def leave_signals_to_parent() -> None:
 
 def warm_up() -> None:
     """Worker initializer: import WeasyPrint and load the font configuration once."""
+    from casefile.render.weasy import load
+
     leave_signals_to_parent()
-    import weasyprint  # noqa: F401
+    load()
     from weasyprint.text.fonts import FontConfiguration
 
     FontConfiguration()
