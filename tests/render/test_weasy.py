@@ -85,6 +85,9 @@ def test_an_import_that_fails_with_the_quick_lookup_is_done_again_the_slow_way(
             """
         )
     )
+    (fake / "text").mkdir()
+    (fake / "text" / "__init__.py").write_text("")
+    (fake / "text" / "ffi.py").write_text("ffi = None\n")
     seen = _run(
         """
         import builtins
@@ -96,3 +99,59 @@ def test_an_import_that_fails_with_the_quick_lookup_is_done_again_the_slow_way(
         extra_path=tmp_path / "site",
     )
     assert seen == {"attempts": 2, "file": str(fake / "__init__.py")}
+
+
+_LAY_OUT_A_PART = """
+import hashlib, re
+import casefile.render.weasy as weasy
+if {off}:
+    weasy._build_sized_arrays = lambda ffi: None
+weasy.load()
+from weasyprint.text.ffi import ffi
+parsed = []
+parse_type = ffi._parser.parse_type
+def spy(cdecl):
+    parsed.append(cdecl)
+    return parse_type(cdecl)
+ffi._parser.parse_type = spy
+from casefile.render.templates import dossier_css, shipped_templates_dir
+from casefile.render.typeset import layout_part
+css = dossier_css(None)
+html = ("<html><body><h1>Ariha</h1><p>Civilian <b>market</b>, <i>struck</i> at noon; "
+        "<code>E-0001</code>.</p><p>{{text}}</p></body></html>")
+templates = [str(shipped_templates_dir())]
+pdfs = [layout_part(html.replace("{{text}}", t), css, "/nonexistent", templates).pdf
+        for t in ("first part", "a second part, with other glyphs: 0123456789 xyzqj")]
+print(json.dumps({{
+    "pdfs": [hashlib.sha256(p).hexdigest() for p in pdfs],
+    "sized": [c for c in parsed if re.search(r"\\[[0-9]+\\]$", c)],
+}}))
+"""
+
+
+def test_sized_arrays_are_not_parsed_and_the_parts_are_the_same_bytes(tmp_path: Path) -> None:
+    quick = _run(_LAY_OUT_A_PART.format(off=False), tmp_path)
+    parsed = _run(_LAY_OUT_A_PART.format(off=True), tmp_path)
+    assert parsed["sized"], "the slow way parses hb_codepoint_t[n]: the spy must see it"
+    assert quick["sized"] == []
+    assert quick["pdfs"] == parsed["pdfs"]
+
+
+def test_a_sized_array_is_the_c_type_cffi_would_parse(tmp_path: Path) -> None:
+    seen = _run(
+        """
+        import cffi
+        from casefile.render.weasy import load
+        load()
+        from weasyprint.text.ffi import ffi
+        fresh = cffi.FFI()
+        fresh.cdef("typedef uint32_t hb_codepoint_t; typedef uint32_t hb_tag_t;")
+        same = [ffi.typeof(t) is fresh.typeof(t)
+                for t in ("hb_codepoint_t[1]", "hb_codepoint_t[977]", "hb_tag_t[100]", "char[4]")]
+        values = list(ffi.new("hb_codepoint_t[3]", [7, 8, 9]))
+        print(json.dumps({"same": same, "values": values,
+                          "size": ffi.sizeof("hb_codepoint_t[977]")}))
+        """,
+        tmp_path,
+    )
+    assert seen == {"same": [True] * 4, "values": [7, 8, 9], "size": 977 * 4}
