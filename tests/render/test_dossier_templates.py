@@ -382,3 +382,49 @@ def test_a_template_keeps_no_state_from_one_render_to_the_next(tmp_path: Path) -
     first = case.render("public", "html").data
     assert b"Figure 1" in first
     assert case.render("public", "html").data == first
+
+
+def test_the_sandbox_keeps_jinjas_verdicts() -> None:
+    """The sandbox keeps its verdict on an attribute per type and name: it must be Jinja's
+    for every kind of object Jinja tells apart, the first time and from the cache."""
+    import collections
+    import types
+
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from casefile.render.templates import environment
+
+    def function() -> None:
+        pass
+
+    def generator():  # type: ignore[no-untyped-def]
+        yield 1
+
+    class Record:
+        title = "t"
+
+        def method(self) -> None:
+            pass
+
+    objects = [
+        function, Record().method, Record, Record(), type, [], {}, set(), collections.deque(),
+        generator(), "text", 1, types.SimpleNamespace(a=1), function.__code__,
+    ]  # fmt: skip
+    names = [
+        "__globals__", "__code__", "__class__", "__init__", "__self__", "__func__", "mro",
+        "append", "clear", "pop", "update", "add", "keys", "get", "items", "gi_frame",
+        "gi_code", "title", "method", "upper", "co_code", "_private", "f_globals",
+    ]  # fmt: skip
+    jinja = ImmutableSandboxedEnvironment()
+    ours = environment(None)
+    for _ in range(2):
+        for obj in objects:
+            for name in names:
+                value = getattr(obj, name, None)
+                assert ours.is_safe_attribute(obj, name, value) == jinja.is_safe_attribute(
+                    obj, name, value
+                ), (obj, name)
+    template = ours.from_string("{{ xs.append(1) }}{{ d.clear() }}")
+    with pytest.raises(SecurityError):
+        template.render(xs=[], d={})
