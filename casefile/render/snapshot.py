@@ -50,11 +50,10 @@ def _head_before_renders(entries: list) -> str:  # type: ignore[type-arg]
     """The chain hash of the last non-render entry: stable across repeated renders."""
     from casefile.store.custody import encode, line_hash
 
-    head = ""
-    for e in entries:
+    for e in reversed(entries):
         if e.action != "dossier.render":
-            head = line_hash(encode(e))
-    return head
+            return line_hash(encode(e))
+    return ""
 
 
 def head_before_renders(case: CaseFolder) -> str | None:

@@ -161,3 +161,22 @@ def test_a_cache_not_sealed_by_this_user_is_ignored(
     assert render_pdf(case, 1) == clean
     assert len(counted) >= len(entries) - 2
     cachekey.reset()
+
+
+def test_the_custody_summary_rests_on_the_last_entry_before_renders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What the summary prints as the log's head is the hash of its last line that is not
+    a render's own entry: a render logs itself and must not change the next render."""
+    import hashlib
+    import json
+
+    from casefile.render.snapshot import head_before_renders
+    from casefile.store.session import session
+
+    case = small_case(tmp_path / "case")
+    for _ in range(2):  # as `casefile render` logs what it wrote
+        with session(case, "tester") as s:
+            s.log("dossier.render", sha256="0" * 64, details={})
+    lines = (case.root / "custody.jsonl").read_bytes().splitlines()
+    assert [json.loads(line)["action"] for line in lines[-2:]] == ["dossier.render"] * 2
+    last_change = next(line for line in reversed(lines) if b'"dossier.render"' not in line)
+    assert head_before_renders(case) == hashlib.sha256(last_change).hexdigest()
