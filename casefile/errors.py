@@ -42,3 +42,10 @@ class ProblemsFound(CasefileError):
     """A check or verification found problems; the report itself is the output."""
 
     exit_code = 1
+
+
+class LayoutFailed(CasefileError):
+    """The dossier's layout processes died, again after new ones were started (killed, out
+    of memory): neither the input's fault nor a bug. Nothing was written."""
+
+    exit_code = 3

@@ -14,7 +14,7 @@ import typer
 
 from casefile.cli.base import single_command_app
 from casefile.cli.context import actor, console, err_console, interactive, open_case
-from casefile.errors import CasefileError, UserInputError
+from casefile.errors import CasefileError, LayoutFailed, UserInputError
 from casefile.model.case import Audience
 from casefile.render.options import Format, RenderOptions, in_parts
 
@@ -65,11 +65,29 @@ def register(app: typer.Typer) -> None:
             )
             _watch(ctx, case.root, options, target, only)
             return
+        from concurrent.futures.process import BrokenProcessPool
+
         # The layout workers start first, before this process imports the rest of casefile
         # and reads the case: the first one's WeasyPrint import (~0.6 s) overlaps all that.
-        with workers(jobs if in_parts(fmt, attach_evidence) else 1) as pool:
+        processes = jobs if in_parts(fmt, attach_evidence) else 1
+        with workers(processes) as pool:
             prepared = _prepare(ctx, audience, fmt, incident, draft, attach_evidence, jobs, output)
-            _render_once(ctx, *prepared, pool)
+            try:
+                _render_once(ctx, *prepared, pool)
+                return
+            except BrokenProcessPool as exc:
+                died = exc
+        # A layout worker killed (out of memory, say): nothing was written; new workers
+        # once, as the watch does, and a line that says what to do if they die again.
+        sys.stderr.write(f"casefile: {died}; starting new layout workers\n")
+        with workers(processes) as pool:
+            try:
+                _render_once(ctx, *prepared, pool)
+            except BrokenProcessPool as exc:
+                raise LayoutFailed(
+                    f"{exc}, twice; nothing was written (with --jobs 1 the dossier is laid "
+                    "out in this process, one part at a time)"
+                ) from exc
 
 
 def _prepare(
