@@ -158,6 +158,9 @@ class SandboxedFetcher:
             with self._lock:
                 self.refusals.append(Refusal(url, str(refusal)))
             raise
+        from casefile.render.weasy import load
+
+        load()
         from weasyprint.urls import URLFetcherResponse
 
         return URLFetcherResponse(url, data, {"Content-Type": media_type})

@@ -61,21 +61,25 @@ _COMPILED = _CompiledTemplates()
 
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, its verdict on each attribute a template reads kept per
-    (type of the object, name of the attribute). A dossier's templates read ~23,000
+    (class of the object, name of the attribute). A dossier's templates read ~23,000
     attributes on the benchmark (~0.1 s of a re-render's critical path, in
-    ``isinstance`` checks against the mutable ABCs). The verdict depends on nothing else:
-    Jinja judges by the name and by what kind of object has it (a function, a method, a
-    type, a frame, a mutable list, dict, set or deque), never by the object itself or by
-    the value (``tests/render/test_dossier_templates.py`` checks the verdicts against
-    Jinja's)."""
+    ``isinstance`` checks against the mutable ABCs). Jinja judges by the name and by what
+    kind of object has it (a function, a method, a type, a frame, a mutable list, dict,
+    set or deque), which ``isinstance`` reads from ``obj.__class__``: an object whose
+    ``__class__`` is not its type (a proxy, say) is judged by Jinja every time, and so
+    is everything under another Jinja (``tests/render/test_dossier_templates.py``
+    checks the verdicts against Jinja's). The verdicts assume no class is registered
+    with the mutable ABCs once rendering has begun; templates cannot register one."""
 
     _verdicts: dict[tuple[type, str], bool] = {}
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
-        key = (type(obj), attr)
-        verdict = self._verdicts.get(key)
+        kind = type(obj)
+        if obj.__class__ is not kind:
+            return super().is_safe_attribute(obj, attr, value)
+        verdict = self._verdicts.get((kind, attr))
         if verdict is None:
-            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+            verdict = self._verdicts[(kind, attr)] = super().is_safe_attribute(obj, attr, value)
         return verdict
 
 

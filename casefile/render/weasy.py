@@ -10,10 +10,13 @@ the start of every render (a third of the import, on the critical path of a re-r
 
 While WeasyPrint is imported on Linux, a name is looked up in ldconfig's cache alone, the
 first step of ``find_library``. The ``gcc``/``ld`` steps only matter for a library that is
-not in that cache (Nix, a conda environment), and there each of WeasyPrint's lists ends in
-the library's soname (``libpango-1.0.so.0``), which cffi opens directly through the
-dynamic loader's own search path. Should the import still fail this way, it is done again
-the slow way, so the lookup can make the import faster but never fail where it worked.
+not in that cache (Nix, a conda environment), and there each of WeasyPrint's lists also
+names the library's soname (``libpango-1.0.so.0``), which cffi opens directly through the
+dynamic loader's own search path. Should a required library still not be found this way,
+the import is done again the slow way (what WeasyPrint prints about it meanwhile is not
+shown), so the lookup makes the import faster, not fail. Not covered: an optional library
+(HarfBuzz's subsetter) outside ldconfig's cache under a soname WeasyPrint does not list;
+WeasyPrint then subsets fonts with fontTools, as where that library is not installed.
 
 **Parsing a C type for every font of every part.** To subset a font, WeasyPrint allocates
 ``ffi.new(f"hb_codepoint_t[{n}]")`` with a new ``n`` per font, and cffi parses every type
@@ -28,25 +31,43 @@ then hands out the same C type it would have parsed (``tests/render/test_weasy.p
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-_SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\[([0-9]+)\]")
+# A decimal length as C writes it: cffi reads 010 as octal, and would refuse 08.
+_SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\[(0|[1-9][0-9]*)\]")
+_LOCK = threading.Lock()
+_loaded: list[ModuleType] = []
 
 
 def load() -> ModuleType:
-    """The ``weasyprint`` module, imported once per process by whichever caller is first."""
-    module = sys.modules.get("weasyprint")
-    if module is not None:
-        return module
-    try:
-        with _libraries_from_ldconfig_cache():
-            import weasyprint
-    except OSError:
+    """The ``weasyprint`` module, imported and set up once per process; callers in other
+    threads wait for the first, as they would on ``import weasyprint``."""
+    if _loaded:
+        return _loaded[0]
+    with _LOCK:
+        if not _loaded:
+            _loaded.append(_import())
+    return _loaded[0]
+
+
+def _import() -> ModuleType:
+    if "weasyprint" in sys.modules:  # imported before casefile asked
         import weasyprint
+    else:
+        printed = io.StringIO()
+        try:
+            with _libraries_from_ldconfig_cache(), contextlib.redirect_stdout(printed):
+                import weasyprint
+        except OSError:
+            import weasyprint  # the slow way; it prints about a library it cannot find
+        else:
+            sys.stdout.write(printed.getvalue())
     from weasyprint.text.ffi import ffi
 
     _build_sized_arrays(ffi)

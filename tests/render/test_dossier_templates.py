@@ -389,11 +389,12 @@ def test_the_sandbox_keeps_jinjas_verdicts() -> None:
     for every kind of object Jinja tells apart, the first time and from the cache."""
     import collections
     import types
+    import weakref
 
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from casefile.render.templates import environment
+    from casefile.render.templates import _Sandbox, environment
 
     def function() -> None:
         pass
@@ -407,9 +408,23 @@ def test_the_sandbox_keeps_jinjas_verdicts() -> None:
         def method(self) -> None:
             pass
 
+        def append(self, _item: object = None) -> None:
+            pass
+
+    class Rows(list):  # type: ignore[type-arg]
+        pass
+
+    class PassesForADict:
+        @property  # type: ignore[misc]
+        def __class__(self):  # type: ignore[no-untyped-def, override]
+            return dict
+
+    record, rows = Record(), Rows()
     objects = [
-        function, Record().method, Record, Record(), type, [], {}, set(), collections.deque(),
+        function, record.method, Record, record, type, [], {}, set(), collections.deque(),
         generator(), "text", 1, types.SimpleNamespace(a=1), function.__code__,
+        # Proxies share a type whatever they stand for; isinstance sees what they stand for.
+        weakref.proxy(record), weakref.proxy(rows), PassesForADict(),
     ]  # fmt: skip
     names = [
         "__globals__", "__code__", "__class__", "__init__", "__self__", "__func__", "mro",
@@ -418,6 +433,8 @@ def test_the_sandbox_keeps_jinjas_verdicts() -> None:
     ]  # fmt: skip
     jinja = ImmutableSandboxedEnvironment()
     ours = environment(None)
+    assert isinstance(ours, _Sandbox)
+    _Sandbox._verdicts.clear()
     for _ in range(2):
         for obj in objects:
             for name in names:
@@ -425,6 +442,13 @@ def test_the_sandbox_keeps_jinjas_verdicts() -> None:
                 assert ours.is_safe_attribute(obj, name, value) == jinja.is_safe_attribute(
                     obj, name, value
                 ), (obj, name)
+    assert _Sandbox._verdicts[(list, "append")] is False  # the verdicts are the cache's
+    assert _Sandbox._verdicts[(Record, "append")] is True
     template = ours.from_string("{{ xs.append(1) }}{{ d.clear() }}")
     with pytest.raises(SecurityError):
         template.render(xs=[], d={})
+    with pytest.raises(SecurityError):  # after a proxy to a harmless append was judged
+        ours.from_string("{{ a.append(1) }}{{ b.append(1) }}").render(
+            a=weakref.proxy(record), b=weakref.proxy(rows)
+        )
+    assert rows == []

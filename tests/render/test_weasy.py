@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _run(code: str, tmp_path: Path, extra_path: Path | None = None) -> dict:
+def _run(code: str, tmp_path: Path, extra_path: Path | None = None, whole: bool = False) -> dict:
     env_path = [str(extra_path)] if extra_path else []
     script = textwrap.dedent(
         f"""
@@ -29,7 +29,11 @@ def _run(code: str, tmp_path: Path, extra_path: Path | None = None) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    *before, last = result.stdout.strip().splitlines()
+    seen = json.loads(last)
+    if whole:  # what else the script printed
+        seen["out"] = "\n".join(before)
+    return seen
 
 
 def test_weasyprint_imports_without_running_gcc_or_ld_and_the_lookup_is_put_back(
@@ -81,6 +85,7 @@ def test_an_import_that_fails_with_the_quick_lookup_is_done_again_the_slow_way(
             import builtins
             builtins.attempts = getattr(builtins, "attempts", 0) + 1
             if ctypes.util.find_library.__name__ != "find_library":
+                print("WeasyPrint could not import some external libraries.")
                 raise OSError("cannot load library 'libpango-1.0-0'")
             """
         )
@@ -97,8 +102,10 @@ def test_an_import_that_fails_with_the_quick_lookup_is_done_again_the_slow_way(
         """,
         tmp_path,
         extra_path=tmp_path / "site",
+        whole=True,
     )
-    assert seen == {"attempts": 2, "file": str(fake / "__init__.py")}
+    assert seen["out"] == ""  # the failed attempt's banner is not shown (nor breaks --json)
+    assert seen == {"attempts": 2, "file": str(fake / "__init__.py"), "out": ""}
 
 
 _LAY_OUT_A_PART = """
@@ -155,3 +162,48 @@ def test_a_sized_array_is_the_c_type_cffi_would_parse(tmp_path: Path) -> None:
         tmp_path,
     )
     assert seen == {"same": [True] * 4, "values": [7, 8, 9], "size": 977 * 4}
+
+
+def test_threads_loading_at_once_wait_for_one_import_and_the_lookup_is_put_back(
+    tmp_path: Path,
+) -> None:
+    seen = _run(
+        """
+        import ctypes.util, threading
+        from casefile.render.weasy import load
+        before = ctypes.util.find_library
+        got = []
+        threads = [threading.Thread(target=lambda: got.append(load())) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(json.dumps({
+            "restored": ctypes.util.find_library is before,
+            "one": len({id(m) for m in got}) == 1 and len(got) == 4,
+            "whole": all(hasattr(m, "HTML") for m in got),
+        }))
+        """,
+        tmp_path,
+    )
+    assert seen == {"restored": True, "one": True, "whole": True}
+
+
+def test_array_lengths_are_read_as_c_reads_them(tmp_path: Path) -> None:
+    seen = _run(
+        """
+        from casefile.render.weasy import load
+        load()
+        from weasyprint.text.ffi import ffi
+        refused = []
+        for bad in ("hb_codepoint_t[08]",):
+            try:
+                ffi.typeof(bad)
+            except Exception as exc:
+                refused.append(type(exc).__name__)
+        print(json.dumps({"octal": ffi.sizeof("hb_codepoint_t[010]"),
+                          "zero": ffi.sizeof("hb_codepoint_t[0]"), "refused": refused}))
+        """,
+        tmp_path,
+    )
+    assert seen == {"octal": 32, "zero": 0, "refused": ["CDefError"]}
