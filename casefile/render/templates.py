@@ -97,8 +97,9 @@ def environment(case_root: Path | None) -> Environment:
 
 # Rules the parts pipeline depends on, added after dossier.css, the case's own included:
 # an assessed incident's assessment is a part of its own (parallel.render_parts), so the
-# whole document must start it on a new page too.
-PIPELINE_CSS = "\n.incident-assessment.assessed { page-break-before: always; }\n"
+# whole document must start it on a new page too, even against a case's own `!important`
+# rule (one more specific still wins there: a case that wants that gets it).
+PIPELINE_CSS = "\n.incident-assessment.assessed { page-break-before: always !important; }\n"
 
 
 def dossier_css(case_root: Path | None) -> str:

@@ -76,8 +76,12 @@ def _assessment_pages(pdf: bytes) -> tuple[int, list[int]]:
     return len(pages), [n for n, page in enumerate(lines) if "Assessment" in page]
 
 
-@pytest.mark.parametrize("own_css", [False, True], ids=["shipped", "own-dossier-css"])
-def test_parts_and_whole_document_break_the_same_pages(tmp_path: Path, own_css: bool) -> None:
+@pytest.mark.parametrize(
+    "own_css",
+    ["", "auto", "auto !important"],
+    ids=["shipped", "own-dossier-css", "own-important"],
+)
+def test_parts_and_whole_document_break_the_same_pages(tmp_path: Path, own_css: str) -> None:
     """The parts pipeline lays an assessed incident's facts and assessment out as parts of
     their own; the whole document (``--attach-evidence``) must start the assessment on a
     new page too, whatever stylesheet the case has."""
@@ -87,7 +91,7 @@ def test_parts_and_whole_document_break_the_same_pages(tmp_path: Path, own_css: 
         own.mkdir()
         css = (shipped_templates_dir() / "dossier.css").read_text(encoding="utf-8")
         # A rule of its own against breaking there (or an older stylesheet without one).
-        css += "\n.incident-assessment { page-break-before: auto; }\n"
+        css += f"\n.incident-assessment {{ page-break-before: {own_css}; }}\n"
         (own / "dossier.css").write_text(css, encoding="utf-8")
     parts = _assessment_pages(case.render("court", "pdf").data)
     whole = _assessment_pages(case.render("court", "pdf", attach_evidence=True).data)
