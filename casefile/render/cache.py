@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 from casefile.store.atomic import write_atomic
 from casefile.store.cachekey import seal, unseal
 
-PIPELINE = "parts-2"
+PIPELINE = "parts-3"  # parts-3: a part records the template files it read
 CACHE_DIR = Path(".casefile-cache") / "render"
 KEY = re.compile(r"[0-9a-f]{64}")
 HINT = "last-parts.hint"  # the parts of the last render: a guess for the next one, never trusted
@@ -66,6 +67,10 @@ class PartCache:
         self.root = root
         self.hits = 0
         self.misses = 0
+        # Whether an entry's template files are still what it was laid out with (set by
+        # the renderer, which can read them); the key covers the HTML and the stylesheet,
+        # not a logo or a font a case's own template pulls in by URL.
+        self.current: Callable[[dict[str, Any]], bool] = lambda _meta: True
 
     @classmethod
     def for_case(cls, case_root: Path) -> PartCache:
@@ -73,7 +78,7 @@ class PartCache:
 
     def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         meta = self.peek(key)
-        if meta is not None and self.root is not None:
+        if meta is not None and self.root is not None and self.current(meta):
             try:
                 pdf = (self.root / f"{key}.pdf").read_bytes()
             except OSError:

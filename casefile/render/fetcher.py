@@ -137,6 +137,10 @@ class SandboxedFetcher:
         self._roots = tuple(Path(d).resolve() for d in template_dirs)
         self._lock = threading.Lock()
         self.refusals: list[Refusal] = []
+        # Each file:// URL asked for, with the sha256 of what was served (None: refused).
+        # Unlike evidence blobs, a template folder's files can change under the same URL:
+        # a cached part is only as good as these (PartCache.get checks them).
+        self.files: list[tuple[str, str | None]] = []
 
     @property
     def refused(self) -> list[str]:
@@ -157,13 +161,27 @@ class SandboxedFetcher:
         except RefusedURL as refusal:
             with self._lock:
                 self.refusals.append(Refusal(url, str(refusal)))
+                if _is_file_url(url):
+                    self.files.append((url, None))
             raise
+        if _is_file_url(url):
+            with self._lock:
+                self.files.append((url, hashlib.sha256(data).hexdigest()))
         from casefile.render.weasy import load
 
         load()
         from weasyprint.urls import URLFetcherResponse
 
         return URLFetcherResponse(url, data, {"Content-Type": media_type})
+
+    def digest(self, url: str) -> str | None:
+        """The sha256 of what :meth:`fetch` would serve for ``url`` now (None: refused),
+        as recorded in :attr:`files`."""
+        try:
+            data, _media_type = self.read(url)
+        except RefusedURL:
+            return None
+        return hashlib.sha256(data).hexdigest()
 
     # -- policy --------------------------------------------------------------
 
@@ -227,6 +245,10 @@ class SandboxedFetcher:
             raise RefusedURL(f"file unreadable: {error.strerror}") from error
         media_type = mimetypes.guess_type(real.name, strict=False)[0]
         return data, media_type or _sniff_media_type(data)
+
+
+def _is_file_url(url: str) -> bool:
+    return url[:5].lower() == "file:"
 
 
 def make_url_fetcher(

@@ -100,6 +100,7 @@ class Runner:
         self.pool = None if pool is None else pool.executor
         self.jobs = 1 if pool is None else pool.jobs
         self.cache = cache
+        cache.current = _files_unchanged(template_dirs)
         self.used: set[str] = set()
         self._deferred: list[_Pending] = []
         self._inflight: dict[str, Any] = {}
@@ -218,6 +219,25 @@ class Runner:
                 part = running.pop(future)
                 record(part, self._kept(part, future.result()))
         return done
+
+
+def _files_unchanged(template_dirs: list[Path]) -> Callable[[dict[str, Any]], bool]:
+    """Whether a cached part's template files (a case's own logo or font, by file:// URL)
+    are still what it was laid out with: each read once per render, as a worker would."""
+    from casefile.render.fetcher import make_url_fetcher
+
+    fetcher = make_url_fetcher(lambda _sha: None, template_dirs)
+    now: dict[str, str | None] = {}
+
+    def unchanged(meta: dict[str, Any]) -> bool:
+        for url, digest in (meta.get("files") or {}).items():
+            if url not in now:
+                now[url] = fetcher.digest(url)
+            if now[url] != digest:
+                return False
+        return True
+
+    return unchanged
 
 
 def _load_merge_libraries() -> None:

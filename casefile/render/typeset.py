@@ -21,6 +21,8 @@ class LaidOut:
     links: list[list[Any]]  # [page, target anchor, x1, y1, x2, y2]
     bookmarks: list[list[Any]]  # [page, level, label, x, y]
     refused: list[str]
+    # Template folder files it used, by file:// URL: their sha256 (None: refused).
+    files: dict[str, str | None]
 
     def meta(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -62,6 +64,10 @@ class _Typesetter:
         # Per stylesheet: the parsed sheet, its own @counter-style rules, and the URLs
         # refused while it was parsed (reported with every part laid out with it).
         self.sheets: dict[str, tuple[Any, dict[str, Any], list[str]]] = {}
+        # The template files the sheets read (a case's own fonts), by URL: reported with
+        # every part, since the fonts they load are shared by all (WeasyPrint fetches a
+        # font once per font configuration, whichever sheet names it first).
+        self.sheet_files: dict[str, str | None] = {}
 
     @classmethod
     def for_case(cls, case_root: str, template_dirs: list[str]) -> _Typesetter:
@@ -71,6 +77,12 @@ class _Typesetter:
         return current
 
     def sheet(self, css: str) -> tuple[Any, dict[str, Any], list[str]]:
+        if any(self.fetcher.digest(url) != was for url, was in self.sheet_files.items()):
+            # A file the sheets read changed (a watch's case editing its own font): parse
+            # them again, with fonts of their own, as a fresh process would.
+            from weasyprint.text.fonts import FontConfiguration
+
+            self.fonts, self.sheets, self.sheet_files = FontConfiguration(), {}, {}
         entry = self.sheets.get(css)
         if entry is None:
             from casefile.render.weasy import load
@@ -78,12 +90,13 @@ class _Typesetter:
             weasyprint = load()
             from weasyprint.css.counters import CounterStyle
 
-            before = len(self.fetcher.refused)
+            refused, files = len(self.fetcher.refused), len(self.fetcher.files)
             counters = CounterStyle()
             sheet = weasyprint.CSS(
                 string=css, url_fetcher=self.fetcher, font_config=self.fonts, counter_style=counters
             )
-            entry = self.sheets[css] = (sheet, dict(counters), self.fetcher.refused[before:])
+            self.sheet_files.update(self.fetcher.files[files:])
+            entry = self.sheets[css] = (sheet, dict(counters), self.fetcher.refused[refused:])
         return entry
 
 
@@ -102,7 +115,7 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
     counters = CounterStyle()  # the document's own, with the sheet's @counter-style rules
     counters.update(sheet_counters)
     fetcher = setter.fetcher
-    refused_before = len(fetcher.refused)
+    refused_before, files_before = len(fetcher.refused), len(fetcher.files)
     document_html = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
     _strip_attachment_links(document_html.etree_element)
     options: dict[str, Any] = {"pdf_variant": None, "pdf_identifier": False}
@@ -146,6 +159,7 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
         links=links,
         bookmarks=bookmarks,
         refused=[*sheet_refused, *fetcher.refused[refused_before:]],
+        files={**setter.sheet_files, **dict(fetcher.files[files_before:])},
     )
 
 

@@ -180,3 +180,63 @@ def test_the_custody_summary_rests_on_the_last_entry_before_renders(tmp_path) ->
     assert [json.loads(line)["action"] for line in lines[-2:]] == ["dossier.render"] * 2
     last_change = next(line for line in reversed(lines) if b'"dossier.render"' not in line)
     assert head_before_renders(case) == hashlib.sha256(last_change).hexdigest()
+
+
+def _own_template_pulling(case, name: str, tag: str) -> None:  # type: ignore[no-untyped-def]
+    from casefile.render.templates import shipped_templates_dir
+
+    own = case.root / "templates"
+    own.mkdir(exist_ok=True)
+    shipped = (shipped_templates_dir() / "incident.html").read_text(encoding="utf-8")
+    assert "<h2>Facts</h2>" in shipped
+    (own / "incident.html").write_text(
+        shipped.replace("<h2>Facts</h2>", f"<h2>Facts</h2>{tag}", 1), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_template_file_changed_under_its_url_is_laid_out_again(tmp_path, jobs: int) -> None:  # type: ignore[no-untyped-def]
+    """A case's own template may pull in a file of its templates folder by URL (a logo):
+    the part's key is its HTML, which names the file, not what the file holds. A cached
+    part whose file changed is laid out again: the dossier equals a clean render."""
+    from PIL import Image
+
+    case = small_case(tmp_path / "case")
+    logo = case.root / "templates" / "logo.png"
+    _own_template_pulling(case, "incident.html", f'<img src="{logo.as_uri()}" width="40">')
+    Image.new("RGB", (8, 8), "red").save(logo)
+    red = render_pdf(case, jobs)
+    Image.new("RGB", (8, 8), "blue").save(logo)
+    blue = render_pdf(case, jobs)
+    assert blue != red
+    assert blue == render_pdf(case, jobs, clean=True)
+
+
+def test_a_font_changed_under_its_url_is_not_kept_by_a_warm_typesetter(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A case's own stylesheet loads a font of its templates folder: a process that laid
+    out parts with it (this one with --jobs 1, a watch's workers) must not keep the old
+    font when the file changes under the same name."""
+    from pathlib import Path
+
+    from casefile.render.templates import shipped_templates_dir
+
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
+    sans, serif = fonts / "DejaVuSans.ttf", fonts / "DejaVuSerif.ttf"
+    if not (sans.is_file() and serif.is_file()):
+        pytest.skip("fonts-dejavu-core is not installed")
+    case = small_case(tmp_path / "case")
+    own = case.root / "templates"
+    own.mkdir()
+    font = own / "own.ttf"
+    css = (shipped_templates_dir() / "dossier.css").read_text(encoding="utf-8")
+    css += (
+        f'\n@font-face {{ font-family: "Own Face"; src: url("{font.as_uri()}"); }}\n'
+        '.incident p { font-family: "Own Face"; }\n'
+    )
+    (own / "dossier.css").write_text(css, encoding="utf-8")
+    font.write_bytes(sans.read_bytes())
+    first = render_pdf(case, 1)
+    font.write_bytes(serif.read_bytes())
+    second = render_pdf(case, 1)
+    assert second != first
+    assert second == render_pdf(case, 1, clean=True)
