@@ -1,10 +1,13 @@
 """The render cache: laid-out parts of a dossier, under ``<case>/.casefile-cache/render/``.
 
 Derived data only (DESIGN.md, principle 1): every entry can be rebuilt from the case, and
-the folder is safe to delete at any time. An entry is keyed by the SHA-256 of everything
-that decides a part's bytes: the part's full HTML (pictures as data: URLs) and its
-stylesheet, the casefile version, the WeasyPrint version and :data:`PIPELINE` (bumped
-whenever the way a part is laid out or recorded changes). Two files per entry, both
+the folder is safe to delete at any time. An entry is keyed by the SHA-256 of what
+decides a part's bytes within casefile: the part's full HTML (pictures as data: URLs) and
+its stylesheet, the casefile, WeasyPrint and pypdf versions and :data:`PIPELINE` (bumped
+whenever the way a part is laid out or recorded changes). The template folder files it
+read by URL (a case's own logo or font) are recorded in the entry with their SHA-256 and
+checked before it is served (:attr:`PartCache.current`). Not covered: the system's fonts,
+Pango and HarfBuzz (delete the folder after upgrading them). Two files per entry, both
 written with :func:`casefile.store.atomic.write_atomic` (not fsynced: derived data):
 ``<key>.pdf`` first, then ``<key>.json`` (page
 count, anchors, links, bookmarks). A reader trusts an entry only if the JSON parses and

@@ -223,7 +223,7 @@ class Runner:
 
 def _files_unchanged(template_dirs: list[Path]) -> Callable[[dict[str, Any]], bool]:
     """Whether a cached part's template files (a case's own logo or font, by file:// URL)
-    are still what it was laid out with: each read once per render, as a worker would."""
+    are still what it was laid out with; each file read once per render."""
     from casefile.render.fetcher import make_url_fetcher
 
     fetcher = make_url_fetcher(lambda _sha: None, template_dirs)

@@ -98,7 +98,8 @@ def environment(case_root: Path | None) -> Environment:
 # Rules the parts pipeline depends on, added after dossier.css, the case's own included:
 # an assessed incident's assessment is a part of its own (parallel.render_parts), so the
 # whole document must start it on a new page too, even against a case's own `!important`
-# rule (one more specific still wins there: a case that wants that gets it).
+# rule. (A more specific `!important` rule of a case still wins in the whole document,
+# while the parts start the assessment on a page of its own regardless.)
 PIPELINE_CSS = "\n.incident-assessment.assessed { page-break-before: always !important; }\n"
 
 

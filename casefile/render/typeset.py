@@ -64,10 +64,11 @@ class _Typesetter:
         # Per stylesheet: the parsed sheet, its own @counter-style rules, and the URLs
         # refused while it was parsed (reported with every part laid out with it).
         self.sheets: dict[str, tuple[Any, dict[str, Any], list[str]]] = {}
-        # The template files the sheets read (a case's own fonts), by URL: reported with
-        # every part, since the fonts they load are shared by all (WeasyPrint fetches a
-        # font once per font configuration, whichever sheet names it first).
-        self.sheet_files: dict[str, str | None] = {}
+        # Every template folder file read through this typesetter (a case's own fonts and
+        # logos), by URL, with its sha256. Each part reports them all: a font is loaded
+        # once per font configuration, by whichever stylesheet or part's <style> names it
+        # first, and serves every later part without being fetched again.
+        self.files_read: dict[str, str | None] = {}
 
     @classmethod
     def for_case(cls, case_root: str, template_dirs: list[str]) -> _Typesetter:
@@ -76,13 +77,15 @@ class _Typesetter:
             current = cls._current = cls(case_root, template_dirs)
         return current
 
-    def sheet(self, css: str) -> tuple[Any, dict[str, Any], list[str]]:
-        if any(self.fetcher.digest(url) != was for url, was in self.sheet_files.items()):
-            # A file the sheets read changed (a watch's case editing its own font): parse
-            # them again, with fonts of their own, as a fresh process would.
+    def forget_changed_files(self) -> None:
+        """If a file read so far changed (a watch's case editing its own font), start
+        again with no fonts and no parsed sheets, as a fresh process would."""
+        if any(self.fetcher.digest(url) != was for url, was in self.files_read.items()):
             from weasyprint.text.fonts import FontConfiguration
 
-            self.fonts, self.sheets, self.sheet_files = FontConfiguration(), {}, {}
+            self.fonts, self.sheets, self.files_read = FontConfiguration(), {}, {}
+
+    def sheet(self, css: str) -> tuple[Any, dict[str, Any], list[str]]:
         entry = self.sheets.get(css)
         if entry is None:
             from casefile.render.weasy import load
@@ -95,7 +98,7 @@ class _Typesetter:
             sheet = weasyprint.CSS(
                 string=css, url_fetcher=self.fetcher, font_config=self.fonts, counter_style=counters
             )
-            self.sheet_files.update(self.fetcher.files[files:])
+            self.files_read.update(self.fetcher.files[files:])
             entry = self.sheets[css] = (sheet, dict(counters), self.fetcher.refused[refused:])
         return entry
 
@@ -111,6 +114,7 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
     from casefile.render.pdf import _freeze_font_timestamp, _is_font_file, _strip_attachment_links
 
     setter = _Typesetter.for_case(case_root, template_dirs)
+    setter.forget_changed_files()
     sheet, sheet_counters, sheet_refused = setter.sheet(css)
     counters = CounterStyle()  # the document's own, with the sheet's @counter-style rules
     counters.update(sheet_counters)
@@ -151,6 +155,7 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
                 obj.stream[0] = _freeze_font_timestamp(obj.stream[0])
 
     pdf = document.write_pdf(finisher=finisher, stylesheets=[], **options)
+    setter.files_read.update(fetcher.files[files_before:])
     return LaidOut(
         pdf=pdf,
         pages=len(document.pages),
@@ -159,7 +164,7 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
         links=links,
         bookmarks=bookmarks,
         refused=[*sheet_refused, *fetcher.refused[refused_before:]],
-        files={**setter.sheet_files, **dict(fetcher.files[files_before:])},
+        files=dict(setter.files_read),
     )
 
 

@@ -212,10 +212,39 @@ def test_a_template_file_changed_under_its_url_is_laid_out_again(tmp_path, jobs:
     assert blue == render_pdf(case, jobs, clean=True)
 
 
-def test_a_font_changed_under_its_url_is_not_kept_by_a_warm_typesetter(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A case's own stylesheet loads a font of its templates folder: a process that laid
-    out parts with it (this one with --jobs 1, a watch's workers) must not keep the old
-    font when the file changes under the same name."""
+def _clean_render_in_a_fresh_process(case, jobs: int) -> bytes:  # type: ignore[no-untyped-def]
+    """What a new `casefile render` would print: no cache, no warm process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = case.root.parent / "clean.pdf"
+    tests = Path(__file__).resolve().parents[1]
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1])\n"
+        "from render._parts_case import render_pdf\n"
+        "from casefile.store.case import CaseFolder\n"
+        "pdf = render_pdf(CaseFolder.open(Path(sys.argv[2])), int(sys.argv[3]), clean=True)\n"
+        "Path(sys.argv[4]).write_bytes(pdf)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(tests), str(case.root), str(jobs), str(out)],
+        check=True,
+    )
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("where", "jobs"),
+    [("stylesheet", 1), ("template", 1), ("template", 2)],
+)
+def test_a_font_changed_under_its_url_is_not_kept_by_a_warm_process(  # type: ignore[no-untyped-def]
+    tmp_path, where: str, jobs: int
+) -> None:
+    """A case's own font, named by its stylesheet or by a <style> in its own template: a
+    process that laid out parts with it (this one with --jobs 1, a watch's workers)
+    fetches it once, and must not keep it when the file changes under the same name; nor
+    may the parts that did not fetch it themselves stay cached."""
     from pathlib import Path
 
     from casefile.render.templates import shipped_templates_dir
@@ -224,19 +253,26 @@ def test_a_font_changed_under_its_url_is_not_kept_by_a_warm_typesetter(tmp_path)
     sans, serif = fonts / "DejaVuSans.ttf", fonts / "DejaVuSerif.ttf"
     if not (sans.is_file() and serif.is_file()):
         pytest.skip("fonts-dejavu-core is not installed")
-    case = small_case(tmp_path / "case")
+    # Enough incidents that a worker lays out several, most of them with the font loaded.
+    case = generator().make_case(
+        tmp_path / "case", incidents=6, exhibits=2, statements=1, paragraphs=1,
+        criteria=("distinction",),
+    )  # fmt: skip
     own = case.root / "templates"
     own.mkdir()
     font = own / "own.ttf"
-    css = (shipped_templates_dir() / "dossier.css").read_text(encoding="utf-8")
-    css += (
-        f'\n@font-face {{ font-family: "Own Face"; src: url("{font.as_uri()}"); }}\n'
+    face = (
+        f'@font-face {{ font-family: "Own Face"; src: url("{font.as_uri()}"); }}\n'
         '.incident p { font-family: "Own Face"; }\n'
     )
-    (own / "dossier.css").write_text(css, encoding="utf-8")
+    if where == "stylesheet":
+        css = (shipped_templates_dir() / "dossier.css").read_text(encoding="utf-8")
+        (own / "dossier.css").write_text(f"{css}\n{face}", encoding="utf-8")
+    else:
+        _own_template_pulling(case, "incident.html", f"<style>{face}</style>")
     font.write_bytes(sans.read_bytes())
-    first = render_pdf(case, 1)
+    first = render_pdf(case, jobs)
     font.write_bytes(serif.read_bytes())
-    second = render_pdf(case, 1)
+    second = render_pdf(case, jobs)
     assert second != first
-    assert second == render_pdf(case, 1, clean=True)
+    assert second == _clean_render_in_a_fresh_process(case, jobs)
