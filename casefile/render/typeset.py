@@ -156,6 +156,7 @@ def layout_part(html: str, css: str, case_root: str, template_dirs: list[str]) -
 
     pdf = document.write_pdf(finisher=finisher, stylesheets=[], **options)
     setter.files_read.update(fetcher.files[files_before:])
+    del fetcher.files[:]  # all in files_read now: a watch's workers keep no growing list
     return LaidOut(
         pdf=pdf,
         pages=len(document.pages),
