@@ -3,11 +3,11 @@
 Derived data only (DESIGN.md, principle 1): every entry can be rebuilt from the case, and
 the folder is safe to delete at any time. An entry is keyed by the SHA-256 of what
 decides a part's bytes within casefile: the part's full HTML (pictures as data: URLs) and
-its stylesheet, the casefile, WeasyPrint and pypdf versions and :data:`PIPELINE` (bumped
-whenever the way a part is laid out or recorded changes). The template folder files it
-read by URL (a case's own logo or font) are recorded in the entry with their SHA-256 and
-checked before it is served (:attr:`PartCache.current`). Not covered: the system's fonts,
-Pango and HarfBuzz (delete the folder after upgrading them). Two files per entry, both
+its stylesheet, the casefile, WeasyPrint and pypdf versions, the system's text libraries
+and fonts (:mod:`casefile.render.environment`) and :data:`PIPELINE` (bumped whenever the
+way a part is laid out or recorded changes). The template folder files it read by URL (a
+case's own logo or font) are recorded in the entry with their SHA-256 and checked before
+it is served (:attr:`PartCache.current`). Two files per entry, both
 written with :func:`casefile.store.atomic.write_atomic` (not fsynced: derived data):
 ``<key>.pdf`` first, then ``<key>.json`` (page
 count, anchors, links, bookmarks). A reader trusts an entry only if the JSON parses and
@@ -49,8 +49,15 @@ def _version(package: str) -> str:
 def _key_prefix() -> bytes:
     """What every key depends on besides the HTML (package metadata is slow to read)."""
     from casefile import __version__
+    from casefile.render import environment
 
-    items = (PIPELINE, __version__, _version("weasyprint"), _version("pypdf"))
+    items = (
+        PIPELINE,
+        __version__,
+        _version("weasyprint"),
+        _version("pypdf"),
+        environment.fingerprint(),
+    )
     return b"".join(item.encode() + b"\0" for item in items)
 
 
