@@ -27,8 +27,10 @@ computed from where anchors landed. So:
 The merge is deterministic: parts in order, pages copied with qpdf (pikepdf), then the stamp, the
 internal links rebuilt as link annotations with explicit destinations, the outline rebuilt
 from the recorded bookmarks, metadata from the view, and a file identifier derived from the
-parts' cache keys. ``jobs=1`` runs the same steps in this process, so every ``jobs`` value,
-a cached and a clean render give the same bytes.
+parts' bytes (not from their cache keys, which also cover this machine's font files and
+their times: the same case state on another machine with the same software gives the same
+bytes). ``jobs=1`` runs the same steps in this process, so every ``jobs`` value, a cached
+and a clean render give the same bytes.
 
 Every part is cached by the SHA-256 of its HTML and stylesheet (see
 :mod:`casefile.render.cache`), so a re-render after one edit lays out that incident, the
@@ -479,9 +481,7 @@ def render_parts(
     cache.prune(runner.used, max_entries=4 * len(order) + 16)
     # The hint's "toc" is pass A's (placeholder numbers), the part a later render guesses.
     cache.write_hint({p.name: p.key for p in [*final_parts[:-1], *pass_a]})
-    keys = [p.key for p in pass_a if p.name != "toc"] + [p.key for p in final_parts]
-
-    pdf = merge(view, [laid[name] for name in order], stamp, keys)
+    pdf = merge(view, [laid[name] for name in order], stamp)
     if pool is not None:
         pool.rehearse(incidents or pass_a, cache.misses > 0, case_root, template_dirs)
     refused = sorted({url for name in order for url in laid[name].refused})
@@ -562,7 +562,7 @@ def _offsets(order: list[str], counts: dict[str, int]) -> dict[str, int]:
 # -- merging ----------------------------------------------------------------------------------
 
 
-def merge(view: DossierView, parts: list[LaidOut], stamp: Any, keys: list[str]) -> bytes:
+def merge(view: DossierView, parts: list[LaidOut], stamp: Any) -> bytes:
     """Parts in order, stamped, links and outline rebuilt, with qpdf (pikepdf): the parts'
     objects are copied, never parsed into Python objects or re-serialised by hand."""
     import pikepdf
@@ -626,8 +626,10 @@ def merge(view: DossierView, parts: list[LaidOut], stamp: Any, keys: list[str]) 
     _outline(out, page_objs, parts, starts, heights)
     out.Root.Lang = String("en")
     out.docinfo = out.make_indirect(Dictionary({k: String(v) for k, v in _metadata(view).items()}))
-    digest = hashlib.md5("\n".join(keys).encode(), usedforsecurity=False).digest()
-    out.trailer.ID = Array([pikepdf.String(digest), pikepdf.String(digest)])
+    identity = hashlib.md5(usedforsecurity=False)
+    for part in parts:
+        identity.update(hashlib.sha256(part.pdf).digest())
+    out.trailer.ID = Array([pikepdf.String(identity.digest())] * 2)
     buffer = io.BytesIO()
     out.save(
         buffer,
