@@ -34,16 +34,12 @@ def main() -> None:
     import generate
     import render
 
-    if not (args.case / "case.yaml").is_file():
-        raise SystemExit(f"{args.case}: no case; run benchmarks/render.py first")
     checkouts = [str(c.resolve()) for c in args.checkouts]
     seconds: dict[str, list[float]] = {c: [] for c in checkouts}
     for r in range(args.rounds):
         for checkout in checkouts if r % 2 == 0 else checkouts[::-1]:
-            generate.revise_description(
-                generate.CaseFolder.open(args.case.resolve()),
-                generate.incident_id(args.incident),
-                f"Edited for the A/B benchmark at {time.time()}.",
+            generate.revise_benchmark_case(
+                args.case, args.incident, f"Edited for the A/B benchmark at {time.time()}."
             )
             out = subprocess.run(
                 [sys.executable, "-c", render.CASEFILE_RENDER, str(args.case), "2", os.devnull],

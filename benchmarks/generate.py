@@ -217,6 +217,14 @@ def revise_description(case: CaseFolder, iid: str, note: str) -> None:
     edit_incident(case, ACTOR, iid, {"description": revised})
 
 
+def revise_benchmark_case(path: Path, number: int, note: str) -> None:
+    """The edit before each timed re-render of the case `render.py` builds (ab.py,
+    trace.py): incident ``number`` revised; exits in one line if there is no such case."""
+    if not (path / "case.yaml").is_file():
+        raise SystemExit(f"{path}: no case; run benchmarks/render.py first")
+    revise_description(CaseFolder.open(path.resolve()), incident_id(number), note)
+
+
 def make_scale_case(
     root: Path, *, incidents: int = 1000, exhibits: int = 100_000, statements: int = 5000
 ) -> CaseFolder:

@@ -77,13 +77,9 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import generate
 
-    if not (args.case / "case.yaml").is_file():
-        raise SystemExit(f"{args.case}: no case; run benchmarks/render.py first")
     for r in range(args.rounds):
-        generate.revise_description(
-            generate.CaseFolder.open(args.case.resolve()),
-            generate.incident_id(args.incident),
-            f"Edited for the trace at {time.time()}.",
+        generate.revise_benchmark_case(
+            args.case, args.incident, f"Edited for the trace at {time.time()}."
         )
         print(f"round {r + 1}:", flush=True)
         subprocess.run([sys.executable, "-c", ROUND, str(args.case)], check=True)

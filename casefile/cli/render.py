@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Render the assessed dossier for an audience; withheld material is never in it."""
-        from casefile.render.workerpool import default_jobs, workers
+        from casefile.render.workerpool import default_jobs
 
         jobs = jobs or default_jobs()
         if watch:
@@ -69,20 +69,19 @@ def register(app: typer.Typer) -> None:
 
         # The layout workers start first, before this process imports the rest of casefile
         # and reads the case: the first one's WeasyPrint import (~0.6 s) overlaps all that.
-        processes = jobs if in_parts(fmt, attach_evidence) else 1
-        with workers(processes) as pool:
+        with _Workers(jobs if in_parts(fmt, attach_evidence) else 1, kept=False) as team:
             prepared = _prepare(ctx, audience, fmt, incident, draft, attach_evidence, jobs, output)
             try:
-                _render_once(ctx, *prepared, pool)
+                _render_once(ctx, *prepared, team.pool)
                 return
             except BrokenProcessPool as exc:
-                died = exc
-        # A layout worker killed (out of memory, say): nothing was written; new workers
-        # once, as the watch does, and a line that says what to do if they die again.
-        sys.stderr.write(f"casefile: {died}; starting new layout workers\n")
-        with workers(processes) as pool:
+                # A layout worker killed (out of memory, say): nothing was written; new
+                # workers once, as the watch does, and a line that says what to do if they
+                # die again.
+                sys.stderr.write(f"casefile: {exc}; starting new layout workers\n")
+            team.renew()
             try:
-                _render_once(ctx, *prepared, pool)
+                _render_once(ctx, *prepared, team.pool)
             except BrokenProcessPool as exc:
                 raise LayoutFailed(
                     f"{exc}, twice; nothing was written (with --jobs 1 the dossier is laid "
@@ -242,18 +241,20 @@ def _watch(
 
 
 class _Workers:
-    """A watch's layout workers, kept from one render to the next and replaced by new ones
-    if they die (killed, out of memory): the watch goes on."""
+    """Layout workers that can be replaced by new ones if they die (killed, out of memory):
+    a render tries once more, a watch goes on. A watch's are ``kept`` from one render to
+    the next."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, *, kept: bool = True) -> None:
         self.jobs = jobs
+        self.kept = kept
         self.pool: Workers | None = None
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> _Workers:
         from casefile.render.workerpool import workers
 
-        self.pool = self._stack.enter_context(workers(self.jobs, kept=True))
+        self.pool = self._stack.enter_context(workers(self.jobs, kept=self.kept))
         return self
 
     def renew(self) -> None:
