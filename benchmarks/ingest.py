@@ -8,11 +8,14 @@
 Each ingest runs in its own process, so its peak RSS (ru_maxrss from wait4) is its own.
 The time of an ingest is split into "copied and hashed" (the last byte hashed) and the
 rest (the final fsync of the blob, its record and custody entry), since the fsync of a
-big file is bounded by the disk, not by casefile.
+big file is bounded by the disk, not by casefile. On a file system with reflinks (Btrfs,
+XFS) the blob is a clone of the source and the "copy" is its read back to hash it. The
+sources are synced to disk before any run, as files a researcher already had would be.
 
     python benchmarks/ingest.py                      # the full run
     python benchmarks/ingest.py --size-mib 64 --files 200   # a quick run
     python benchmarks/ingest.py --dir /dev/shm        # storage out of the way (tmpfs)
+    python benchmarks/ingest.py --dir /mnt/xfs        # a file system with reflinks
 """
 
 from __future__ import annotations
@@ -57,6 +60,14 @@ print(json.dumps({
     "exhibits": len(results),
 }))
 """
+
+
+def filesystem(path: Path) -> str:
+    """The file system type under `path` (ext4: blobs are copies; Btrfs, XFS: clones)."""
+    found = subprocess.run(
+        ["findmnt", "-n", "-o", "FSTYPE", "-T", str(path)], capture_output=True, text=True
+    )
+    return found.stdout.strip() or "file system unknown"
 
 
 def make_big(path: Path, size: int) -> None:
@@ -109,8 +120,11 @@ def run_child(root: Path, source: Path, total: int) -> tuple[dict, float]:
 
 def big_file(work: Path, size: int) -> None:
     source = work / "big.bin"
-    print(f"== one file of {size / MIB:.0f} MiB (in {work})")
+    print(f"== one file of {size / MIB:.0f} MiB (in {work}, {filesystem(work)})")
     make_big(source, size)
+    # The source sits on the disk, as a file a researcher had before adding it would: left
+    # dirty, its own write-back would be charged to whichever run syncs the filesystem next.
+    os.sync()
     plain_sha256(source)  # warm the page cache, so both runs read from memory
     hash_seconds = plain_sha256(source)
     report, rss = run_child(work / "case-big", source, size)
@@ -138,10 +152,11 @@ def big_file(work: Path, size: int) -> None:
 def many_files(work: Path, count: int, size: int) -> None:
     folder = work / "many"
     folder.mkdir()
-    print(f"== {count} files of {size // 1000} KB (in {work})")
+    print(f"== {count} files of {size // 1000} KB (in {work}, {filesystem(work)})")
     block = os.urandom(size)
     for i in range(count):
         (folder / f"f{i:05d}.bin").write_bytes(i.to_bytes(8, "big") + block[8:])
+    os.sync()
     report, rss = run_child(work / "case-many", folder, count * size)
     rate = report["exhibits"] / report["seconds"]
     print(

@@ -145,7 +145,9 @@ def ingest(
         for path in files[start : start + BATCH]:
             try:
                 sha, size, _ = case.objects.put_file(path, progress, durable=False)
-                stored.append(_Stored(path, sha, size, sniff(_head(path))))
+                # The media type, like the EXIF data, is read from the bytes kept.
+                head = _head(case.objects.path(sha))
+                stored.append(_Stored(path, sha, size, sniff(head)))
             except OSError as exc:
                 raise UserInputError(f"{path}: cannot be read ({exc.strerror})") from None
         # Every blob this batch's records will name is on disk before any record is written

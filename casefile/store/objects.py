@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import stat
+import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from casefile.store.atomic import fsync_dir
 
 CHUNK = 1 << 20
+CHUNK_READ = 4 << 20  # reading a clone back: fewer, larger reads keep the disk busy
 Progress = Callable[[int], None]
 
 
@@ -43,40 +47,30 @@ class ObjectStore:
     def put_file(
         self, source: Path, progress: Progress | None = None, *, durable: bool = True
     ) -> tuple[str, int, bool]:
-        """Copy a file in while hashing it, in one read of the source.
+        """Store a file's bytes and hash exactly the bytes stored.
 
-        Hashing and writing overlap on two threads (both release the GIL), so ingest runs
-        at about the speed of hashing alone. Returns (sha256, size, newly stored).
-        With durable=False the caller flushes the blob and its folder (a batch at once,
-        `atomic.flush`) before any record names it.
+        Where the case's filesystem can share the source's blocks (a reflink: Btrfs, XFS,
+        the same filesystem), the blob is a clone: nothing is written, no space is taken
+        twice, and a later edit of the original does not reach it (copy on write). The
+        clone is then read back to hash it, so the digest is of the blob, whatever happened
+        to the source meanwhile. Elsewhere the bytes are copied and hashed in one read.
+        Returns (sha256, size, newly stored). With durable=False the caller flushes the blob
+        and its folder (a batch at once, `atomic.flush`) before any record names it.
         """
         self.tmp.mkdir(parents=True, exist_ok=True)
-        h = hashlib.sha256()
-        size = 0
         fd = None
         tmp_path = self.tmp / f"{os.getpid()}-{os.urandom(6).hex()}.tmp"
         try:
-            fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(tmp_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
             with open(source, "rb") as src:
-                # A file of one chunk is copied inline: handing it to the writer costs more.
-                pool = _writer() if os.fstat(src.fileno()).st_size > CHUNK else _INLINE
-                pending = None
-                while chunk := src.read(CHUNK):
-                    write = pool.submit(_write_all, fd, chunk)
-                    h.update(chunk)
-                    if pending is not None:
-                        pending.result()
-                    pending = write
-                    size += len(chunk)
-                    if progress:
-                        progress(len(chunk))
-                if pending is not None:
-                    pending.result()
+                if clone(src.fileno(), fd):
+                    sha, size = _hash_fd(fd, progress)
+                else:
+                    sha, size = _copy_hashing(src, fd, progress)
             if durable:
                 os.fsync(fd)
             os.close(fd)
             fd = None
-            sha = h.hexdigest()
             final = self.path(sha)
             if final.is_file():
                 tmp_path.unlink()
@@ -116,13 +110,110 @@ class ObjectStore:
             (self.tmp / entry).unlink(missing_ok=True)
 
 
+def clone(src_fd: int, dst_fd: int) -> bool:
+    """Make the empty file `dst_fd` share the blocks of `src_fd` (FICLONE); False where the
+    filesystem, the pair of filesystems or the platform cannot, with `dst_fd` left empty."""
+    if _FICLONE is None:
+        return False
+    import fcntl  # POSIX only, and _FICLONE is set on Linux alone
+
+    try:
+        fcntl.ioctl(dst_fd, _FICLONE, src_fd)
+    except OSError:
+        # EOPNOTSUPP (ext4, tmpfs), EXDEV (another filesystem), EINVAL, ...: copy instead.
+        # A clone that failed part way may have left blocks behind: the copy starts from
+        # an empty file, at its start.
+        os.ftruncate(dst_fd, 0)
+        os.lseek(dst_fd, 0, os.SEEK_SET)
+        return False
+    return True
+
+
+def _ficlone() -> int | None:
+    """FICLONE is _IOW(0x94, 9, int); this encoding of _IOW is the one of x86, Arm, RISC-V
+    and s390. Other Linux ports encode it otherwise, and other systems have no FICLONE."""
+    if not sys.platform.startswith("linux"):
+        return None
+    machine = platform.machine().lower()
+    if not machine.startswith(
+        ("x86", "i386", "i486", "i586", "i686", "amd64", "aarch64", "arm", "riscv", "s390")
+    ):
+        return None
+    return 0x40049409
+
+
+_FICLONE = _ficlone()
+
+
+def _copy_hashing(src: BinaryIO, fd: int, progress: Progress | None) -> tuple[str, int]:
+    """Copy while hashing, in one read of the source: the writes run on the I/O thread
+    (both release the GIL), so a copy runs at about the speed of hashing alone."""
+    h = hashlib.sha256()
+    size = 0
+    # A file of one chunk is copied inline: handing it to the thread costs more.
+    pool = _io_thread() if os.fstat(src.fileno()).st_size > CHUNK else _INLINE
+    pending: Future[None] | _Done | None = None
+    try:
+        while chunk := src.read(CHUNK):
+            write = pool.submit(_write_all, fd, chunk)
+            h.update(chunk)
+            if pending is not None:
+                pending.result()
+            pending = write
+            size += len(chunk)
+            if progress:
+                progress(len(chunk))
+    except BaseException:
+        # Wait for the last write even when unwinding: once the caller closes `fd`, a
+        # write still queued could land in whatever file is given that number next.
+        _settle(pending)
+        raise
+    if pending is not None:
+        pending.result()  # a failed last write (a full disk) fails the copy
+    return h.hexdigest(), size
+
+
+def _hash_fd(fd: int, progress: Progress | None) -> tuple[str, int]:
+    """Hash a file from its start, the next chunk read on the I/O thread while this one is
+    hashed: a clone is read from the disk, not from the source's cached pages, and the
+    reads then take about as long as the hashing."""
+    h = hashlib.sha256()
+    size = 0
+    pool = _io_thread()
+    offset = 0
+    pending = pool.submit(os.pread, fd, CHUNK_READ, offset)
+    try:
+        while chunk := pending.result():
+            offset += len(chunk)
+            pending = pool.submit(os.pread, fd, CHUNK_READ, offset)
+            h.update(chunk)
+            size += len(chunk)
+            if progress:
+                progress(len(chunk))
+    except BaseException:
+        _settle(pending)
+        raise
+    return h.hexdigest(), size
+
+
+def _settle(pending: Future[Any] | _Done | None) -> None:
+    """Wait for a queued read or write while another error unwinds, which its own error
+    would only hide."""
+    if pending is None:
+        return
+    try:
+        pending.result()
+    except OSError:
+        pass
+
+
 class _Done:
     def result(self) -> None:
         return None
 
 
 class _Inline:
-    """The writer's interface, writing at once in the calling thread."""
+    """The I/O thread's interface, writing at once in the calling thread."""
 
     def submit(self, fn: Callable[[int, bytes], None], fd: int, data: bytes) -> _Done:
         fn(fd, data)
@@ -130,16 +221,16 @@ class _Inline:
 
 
 _INLINE = _Inline()
-_WRITER: ThreadPoolExecutor | None = None
+_IO: ThreadPoolExecutor | None = None
 
 
-def _writer() -> ThreadPoolExecutor:
-    """One writer thread per process, started once: a thread per file costs more than a
-    small file takes to copy."""
-    global _WRITER
-    if _WRITER is None:
-        _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casefile-writer")
-    return _WRITER
+def _io_thread() -> ThreadPoolExecutor:
+    """One I/O thread per process, started once: a thread per file costs more than a small
+    file takes to copy."""
+    global _IO
+    if _IO is None:
+        _IO = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casefile-io")
+    return _IO
 
 
 def _alive(pid: int) -> bool:
