@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from casefile.store.atomic import fsync_dir
 
@@ -82,7 +82,8 @@ class ObjectStore:
                 fsync_dir(final.parent)
             return sha, size, True
         finally:
-            if fd is not None:
+            if fd is not None:  # an error on the way: nothing may still write to `fd`
+                _drain()
                 os.close(fd)
             if tmp_path.exists():
                 tmp_path.unlink()
@@ -130,16 +131,22 @@ def clone(src_fd: int, dst_fd: int) -> bool:
 
 
 def _ficlone() -> int | None:
-    """FICLONE is _IOW(0x94, 9, int); this encoding of _IOW is the one of x86, Arm, RISC-V
-    and s390. Other Linux ports encode it otherwise, and other systems have no FICLONE."""
+    """The FICLONE request on Linux, None elsewhere. Python names it from 3.12; before,
+    it is _IOW(0x94, 9, int) as x86, Arm, RISC-V and s390 encode _IOW (other Linux ports
+    encode it otherwise, and go without clones on 3.11)."""
     if not sys.platform.startswith("linux"):
         return None
+    import fcntl
+
+    named: int | None = getattr(fcntl, "FICLONE", None)
+    if named is not None:
+        return named
     machine = platform.machine().lower()
-    if not machine.startswith(
+    if machine.startswith(
         ("x86", "i386", "i486", "i586", "i686", "amd64", "aarch64", "arm", "riscv", "s390")
     ):
-        return None
-    return 0x40049409
+        return 0x40049409
+    return None
 
 
 _FICLONE = _ficlone()
@@ -153,21 +160,15 @@ def _copy_hashing(src: BinaryIO, fd: int, progress: Progress | None) -> tuple[st
     # A file of one chunk is copied inline: handing it to the thread costs more.
     pool = _io_thread() if os.fstat(src.fileno()).st_size > CHUNK else _INLINE
     pending: Future[None] | _Done | None = None
-    try:
-        while chunk := src.read(CHUNK):
-            write = pool.submit(_write_all, fd, chunk)
-            h.update(chunk)
-            if pending is not None:
-                pending.result()
-            pending = write
-            size += len(chunk)
-            if progress:
-                progress(len(chunk))
-    except BaseException:
-        # Wait for the last write even when unwinding: once the caller closes `fd`, a
-        # write still queued could land in whatever file is given that number next.
-        _settle(pending)
-        raise
+    while chunk := src.read(CHUNK):
+        write = pool.submit(_write_all, fd, chunk)
+        h.update(chunk)
+        if pending is not None:
+            pending.result()
+        pending = write
+        size += len(chunk)
+        if progress:
+            progress(len(chunk))
     if pending is not None:
         pending.result()  # a failed last write (a full disk) fails the copy
     return h.hexdigest(), size
@@ -182,29 +183,33 @@ def _hash_fd(fd: int, progress: Progress | None) -> tuple[str, int]:
     pool = _io_thread()
     offset = 0
     pending = pool.submit(os.pread, fd, CHUNK_READ, offset)
-    try:
-        while chunk := pending.result():
-            offset += len(chunk)
-            pending = pool.submit(os.pread, fd, CHUNK_READ, offset)
-            h.update(chunk)
-            size += len(chunk)
-            if progress:
-                progress(len(chunk))
-    except BaseException:
-        _settle(pending)
-        raise
+    while chunk := pending.result():
+        offset += len(chunk)
+        pending = pool.submit(os.pread, fd, CHUNK_READ, offset)
+        h.update(chunk)
+        size += len(chunk)
+        if progress:
+            progress(len(chunk))
     return h.hexdigest(), size
 
 
-def _settle(pending: Future[Any] | _Done | None) -> None:
-    """Wait for a queued read or write while another error unwinds, which its own error
-    would only hide."""
-    if pending is None:
+def _drain() -> None:
+    """Wait until the I/O thread has done everything it was given (it runs its jobs in
+    order). Called before a blob's file is closed on an error: a write still queued would
+    otherwise land in whatever file is given that descriptor number next, such as the
+    next blob. A Ctrl-C during the wait is held until the thread is idle."""
+    if _IO is None:
         return
-    try:
-        pending.result()
-    except OSError:
-        pass
+    idle = _IO.submit(int)
+    interrupted: KeyboardInterrupt | None = None
+    while True:
+        try:
+            idle.result()
+            break
+        except KeyboardInterrupt as exc:
+            interrupted = exc
+    if interrupted is not None:
+        raise interrupted
 
 
 class _Done:

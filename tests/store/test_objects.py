@@ -6,6 +6,8 @@ import errno
 import hashlib
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -73,13 +75,15 @@ def test_a_clone_is_hashed_from_the_blob_not_from_the_source(
 
 
 @pytest.mark.parametrize("cloned", [False, True], ids=["copy", "clone"])
-def test_an_interrupted_store_leaves_no_blob_and_no_temp_file(
+def test_an_interrupted_store_leaves_no_blob_and_spoils_no_later_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloned: bool
 ) -> None:
-    """Ctrl-C in the middle of a big file: the read or write still queued on the I/O
-    thread is waited for, and the half-made blob removed."""
-    source = tmp_path / "video.mp4"
-    _big(source)
+    """Ctrl-C in the middle of a big file while a write is still queued on the I/O thread
+    (a slow disk): the half-made blob is removed, and the queued write must not land in
+    the next file, which would get the same descriptor number."""
+    first, second = tmp_path / "first.mp4", tmp_path / "second.mp4"
+    _big(first)
+    later = _big(second)
     if cloned:
 
         def copy_as_clone(src_fd: int, dst_fd: int) -> bool:
@@ -87,22 +91,34 @@ def test_an_interrupted_store_leaves_no_blob_and_no_temp_file(
             return True
 
         monkeypatch.setattr(objects, "clone", copy_as_clone)
+    real_write, real_pread = objects._write_all, os.pread
+
+    def slow_write(fd: int, data: bytes) -> None:
+        time.sleep(0.2)
+        real_write(fd, data)
+
+    def slow_pread(fd: int, n: int, offset: int) -> bytes:
+        time.sleep(0.2)
+        return real_pread(fd, n, offset)
+
+    monkeypatch.setattr(objects, "_write_all", slow_write)
+    monkeypatch.setattr(objects.os, "pread", slow_pread)
     calls = 0
 
     def interrupt(_n: int) -> None:
         nonlocal calls
         calls += 1
-        if calls == 2:
+        if calls == 2:  # the next write or read is queued by now
             raise KeyboardInterrupt
 
     store = ObjectStore(tmp_path / "case")
     with pytest.raises(KeyboardInterrupt):
-        store.put_file(source, interrupt)
+        store.put_file(first, interrupt)
     assert _leftovers(store) == []
     assert list(store.iter_blobs()) == []
-    # the I/O thread is free again: the next file goes in
-    sha, _size, new = store.put_file(source)
-    assert new and store.path(sha).read_bytes() == source.read_bytes()
+    sha, _size, new = store.put_file(second)
+    assert new and sha == hashlib.sha256(later).hexdigest()
+    assert store.path(sha).read_bytes() == later
 
 
 def test_a_failed_last_write_fails_the_copy(
@@ -131,36 +147,45 @@ def test_a_failed_last_write_fails_the_copy(
 
 
 def _reflink_folder(tmp_path: Path) -> Path:
-    """A folder on a file system with reflinks: CASEFILE_TEST_REFLINK_DIR (say an XFS or
-    Btrfs mount), else tmp_path if it has them; otherwise the test is skipped."""
+    """A folder on a file system with reflinks: CASEFILE_TEST_REFLINK_DIR (an XFS or Btrfs
+    mount; the test then fails rather than skips), else tmp_path if it has them, as
+    `cp --reflink=always` finds; otherwise the test is skipped."""
     base = os.environ.get("CASEFILE_TEST_REFLINK_DIR")
     folder = Path(base) / f"casefile-test-{os.getpid()}" if base else tmp_path / "reflink"
     folder.mkdir(parents=True)
-    probe_src, probe_dst = folder / "probe-a", folder / "probe-b"
-    probe_src.write_bytes(b"x" * 4096)
-    with open(probe_src, "rb") as src, open(probe_dst, "wb") as dst:
-        works = objects.clone(src.fileno(), dst.fileno())
-    probe_src.unlink()
-    probe_dst.unlink()
-    if not works:
+    (folder / "probe-a").write_bytes(b"x" * 4096)
+    probe = subprocess.run(
+        ["cp", "--reflink=always", folder / "probe-a", folder / "probe-b"], capture_output=True
+    )
+    (folder / "probe-a").unlink()
+    (folder / "probe-b").unlink(missing_ok=True)
+    if probe.returncode != 0:
         shutil.rmtree(folder)
+        if base:
+            pytest.fail(f"CASEFILE_TEST_REFLINK_DIR={base}: no reflinks there")
         pytest.skip("no file system with reflinks here (set CASEFILE_TEST_REFLINK_DIR)")
     return folder
 
 
-def test_a_reflinked_blob_survives_an_edit_of_the_original(tmp_path: Path) -> None:
-    """On Btrfs or XFS the blob shares the original's blocks; writing into the original
-    afterwards must not reach the evidence, and `verify` still passes."""
+def test_a_reflinked_blob_survives_an_edit_of_the_original(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Btrfs or XFS the blob is a clone of the original (no copy is made) and shares
+    its blocks; writing into the original afterwards must not reach the evidence, and
+    `verify` still passes."""
     from .kit import new_case
 
     folder = _reflink_folder(tmp_path)
+
+    def no_copy(*_args: object) -> tuple[str, int]:
+        raise AssertionError("copied where the file system clones")
+
+    monkeypatch.setattr(objects, "_copy_hashing", no_copy)
     try:
         case = new_case(folder / "case")
         original = folder / "drone.mp4"
         data = _big(original)
         sha = hashlib.sha256(data).hexdigest()
-        with open(original, "rb") as src, open(folder / "probe", "wb") as dst:
-            assert objects.clone(src.fileno(), dst.fileno())
         case.ok("evidence", "add", original, "--incident", "INC-1")
         with open(original, "r+b") as fh:  # an edit in place, over the shared blocks
             fh.seek(MIB)
