@@ -180,7 +180,12 @@ def leave_signals_to_parent() -> None:
 
 
 def warm_up() -> None:
-    """Worker initializer: import WeasyPrint and load the font configuration once."""
+    """Worker initializer: import WeasyPrint and load the font configuration once. What
+    that made lives as long as the workers, so it leaves the collector's generations
+    (``gc.freeze``): no collection walks it again, in this worker or in those forked from
+    it, whose copies of those pages then stay shared."""
+    import gc
+
     from casefile.render.weasy import load
 
     leave_signals_to_parent()
@@ -188,3 +193,4 @@ def warm_up() -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     FontConfiguration()
+    gc.freeze()
