@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import functools
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -65,17 +64,19 @@ def stage(path: Path, data: bytes, *, mode: int = 0o644) -> Path:
     return Path(tmp)
 
 
-def _load_syncfs():  # type: ignore[no-untyped-def]
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's syncfs(2) on Linux, loaded at the first flush: a listing never pays for
+    ctypes. The running program's own symbols include libc's (``CDLL(None)``), so no
+    library lookup is needed."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        return libc.syncfs
+        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
     except (OSError, AttributeError):
         return None
-
-
-_SYNCFS = _load_syncfs()
 
 
 def flush(files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> None:
@@ -87,11 +88,12 @@ def flush(files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> None:
     files, folders = list(files), list(dict.fromkeys(folders))
     if not files and not folders:
         return
-    if _SYNCFS is not None:
+    syncfs = _syncfs()
+    if syncfs is not None:
         anchor = folders[0] if folders else files[0].parent
         fd = os.open(anchor, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            if _SYNCFS(fd) == 0:
+            if syncfs(fd) == 0:
                 return
         finally:
             os.close(fd)

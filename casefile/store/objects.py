@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import platform
 import stat
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 from casefile.store.atomic import fsync_dir
 
@@ -141,7 +142,7 @@ def _ficlone() -> int | None:
     named: int | None = getattr(fcntl, "FICLONE", None)
     if named is not None:
         return named
-    machine = platform.machine().lower()
+    machine = os.uname().machine.lower()
     if machine.startswith(
         ("x86", "i386", "i486", "i586", "i686", "amd64", "aarch64", "arm", "riscv", "s390")
     ):
@@ -234,6 +235,8 @@ def _io_thread() -> ThreadPoolExecutor:
     file takes to copy."""
     global _IO
     if _IO is None:
+        from concurrent.futures import ThreadPoolExecutor  # not for a listing
+
         _IO = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casefile-io")
     return _IO
 
