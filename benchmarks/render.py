@@ -53,6 +53,11 @@ print(json.dumps({"seconds": seconds,
 
 CASEFILE_RENDER = """
 import json, resource, sys, time
+try:
+    from casefile.cli import tune_gc  # as the casefile command does
+except ImportError:  # a checkout older than it (benchmarks/ab.py)
+    tune_gc = lambda: None
+tune_gc()
 from pathlib import Path
 from casefile.model.case import Audience
 from casefile.render.dossier import render

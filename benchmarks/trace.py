@@ -27,6 +27,8 @@ from casefile.render.dossier import render
 from casefile.render.options import RenderOptions
 from casefile.store.case import CaseFolder
 import casefile.render.parallel as parallel, casefile.render.workerpool as workerpool
+from casefile.cli import tune_gc
+tune_gc()  # as the casefile command does
 
 case = CaseFolder.open(Path(sys.argv[1]))
 start = [0.0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import signal
 import sys
@@ -234,6 +235,9 @@ def _watch(
                     highlight=False,
                 )
                 while True:
+                    # Waiting costs nothing: collect what the last render left (this
+                    # process's collector runs rarely, see casefile.cli.tune_gc).
+                    gc.collect()
                     if not renders_only(watcher.next()):
                         render_now(team)
         except KeyboardInterrupt:

@@ -180,10 +180,10 @@ def leave_signals_to_parent() -> None:
 
 
 def warm_up() -> None:
-    """Worker initializer: import WeasyPrint and load the font configuration once. What
-    that made lives as long as the workers, so it leaves the collector's generations
-    (``gc.freeze``): no collection walks it again, in this worker or in those forked from
-    it, whose copies of those pages then stay shared."""
+    """Worker initializer: import WeasyPrint and load the font configuration once, then
+    take everything alive (the modules, and what this process had when it was forked) out
+    of the collector's generations (``gc.freeze``): it lives as long as the worker, and no
+    collection then walks it again, here or in the workers forked from this one."""
     import gc
 
     from casefile.render.weasy import load
