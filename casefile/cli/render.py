@@ -234,12 +234,16 @@ def _watch(
                     markup=False,
                     highlight=False,
                 )
+                collected = False
                 while True:
-                    # Waiting costs nothing: collect what the last render left (this
-                    # process's collector runs rarely, see casefile.cli.tune_gc).
-                    gc.collect()
+                    if not collected:
+                        # Once after each render, while it waits: collect what the render
+                        # left (this process's collector runs rarely, see cli.tune_gc).
+                        gc.collect()
+                        collected = True
                     if not renders_only(watcher.next()):
                         render_now(team)
+                        collected = False
         except KeyboardInterrupt:
             err_console.print("stopped watching", markup=False, highlight=False)
 

@@ -83,11 +83,14 @@ class ObjectStore:
                 fsync_dir(final.parent)
             return sha, size, True
         finally:
-            if fd is not None:  # an error on the way: nothing may still write to `fd`
-                _drain()
-                os.close(fd)
-            if tmp_path.exists():
-                tmp_path.unlink()
+            try:
+                if fd is not None:  # an error on the way: nothing may still write to `fd`
+                    _drain()
+            finally:
+                if fd is not None:
+                    os.close(fd)
+                if tmp_path.exists():
+                    tmp_path.unlink()
 
     def iter_blobs(self) -> list[tuple[str, Path]]:
         found: list[tuple[str, Path]] = []
@@ -201,7 +204,7 @@ def _drain() -> None:
     next blob. A Ctrl-C during the wait is held until the thread is idle."""
     if _IO is None:
         return
-    idle = _IO.submit(int)
+    idle = _IO.submit(int)  # a job that does nothing, queued after all the others
     interrupted: KeyboardInterrupt | None = None
     while True:
         try:
