@@ -1,0 +1,111 @@
+"""What the command line prints for people: listings one line per row, drawn as rich draws
+a table, and no user text able to send the terminal a control sequence."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from casefile.cli import show
+from casefile.cli.context import console
+from casefile.cli.terminal import literal
+
+from .kit import Case
+
+ESC = "\x1b]0;owned\x07\x1b[2J\x1b[31m"  # retitle the terminal, clear it, turn text red
+
+
+class _Fixed:
+    """Stands for the command line's console: a file of its own, a given width."""
+
+    def __init__(self, width: int) -> None:
+        self.console = Console(file=io.StringIO(), width=width)
+
+    def get(self) -> Console:
+        return self.console
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.console, name)
+
+
+def _printed(monkeypatch: pytest.MonkeyPatch, width: int, columns: list[str], rows: list) -> str:
+    fixed = _Fixed(width)
+    monkeypatch.setattr(show, "console", fixed)
+    show.table(columns, rows)
+    return fixed.console.file.getvalue()
+
+
+def test_a_listing_that_fits_is_drawn_as_rich_draws_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    columns = ["id", "date", "title", "place", "perpetrator"]
+    rows = [
+        ["INC-0001", "2015-11-29", "Strike on the market", "Ariha", "Air force"],
+        ["INC-0002", "2015-10-01", "Hospital", None, ["party A", "party B"]],
+        ["INC-0003", "2015-12-01", "سوق أريحا", "Idlib", []],  # Arabic: cells, not letters
+    ]
+    ours = _printed(monkeypatch, 100, columns, rows)
+    theirs = Console(file=io.StringIO(), width=100)
+    grid = Table(*columns)
+    for row in rows:
+        grid.add_row(*(show.text(v) for v in row))
+    theirs.print(grid)
+    assert ours == theirs.file.getvalue()
+
+
+def test_a_wide_listing_keeps_one_line_per_row_and_fits_the_console(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [[f"E-{i:04d}", "x" * (10 + i), f"description {i} " * 8] for i in range(30)]
+    printed = _printed(monkeypatch, 60, ["id", "name", "description"], rows)
+    lines = printed.splitlines()
+    assert len(lines) == len(rows) + 4  # top, header, rule, rows, bottom
+    assert all(cell_len(line) == 60 for line in lines)
+    assert [line.split()[1] for line in lines[3:-1]] == [r[0] for r in rows]
+    assert all(line.rstrip(" │").endswith("…") for line in lines[3:-1])  # cut, not wrapped
+
+
+def test_user_text_cannot_reach_the_terminal_as_control_codes(case: Case, tmp_path: Path) -> None:
+    """A file name or a description can hold anything; a listing or a record shown must not
+    pass an escape sequence to the terminal, nor let a line break split a row."""
+    original = tmp_path / f"photo{ESC}.jpg"
+    original.write_bytes(b"not really a photo")
+    added = case.ok(
+        "evidence", "add", original, "--incident", "INC-1",
+        "--description", f"first line\nsecond line{ESC}",
+    )  # fmt: skip
+    assert "\x1b" not in added.stdout and "photo\ufffd" in added.stdout
+    missing = case("evidence", "add", tmp_path / f"gone{ESC}\n.jpg", "--incident", "INC-1")
+    assert missing.code == 2 and "\x1b" not in missing.stderr
+    assert len(missing.stderr.splitlines()) == 1  # a line break in a path: still one line
+    statement = tmp_path / "s.md"
+    statement.write_text(f"I saw it.\n\nThen{ESC} I ran.\n")
+    case.ok("witness", "add", "W-001", "--incident", "INC-1", "--statement", statement,
+            "--pseudonym", f"Witness{ESC} A", "--consent", "public")  # fmt: skip
+    for args in (
+        ["evidence", "list"],
+        ["evidence", "show", "E-0001"],
+        ["witness", "list"],
+        ["witness", "show", "W-001"],
+    ):
+        out = case.ok(*args).stdout
+        assert "\x1b" not in out and "\x07" not in out, args
+        assert "\ufffd" in out, args
+    listing = case.ok("evidence", "list").stdout.splitlines()
+    assert len(listing) == 1 + 4  # the description's line break did not split the row
+    body = case.ok("witness", "show", "W-001").stdout
+    assert "I saw it.\n\nThen\ufffd" in body  # a statement keeps its own lines
+
+
+def test_the_console_helper_is_the_command_lines(case: Case) -> None:
+    """The tests above stand in for `casefile.cli.context.console`; it is the one `show`
+    prints to when nothing stands in."""
+    assert show.console is console
+    assert show.plain(None) == "—" and show.plain(["a", "b"]) == "a, b"
+    assert literal("a\nb\tc\x1b") == "a\ufffdb\ufffdc\ufffd"
+    assert literal("a\nb\tc\x1b", lines=True) == "a\nb\tc\ufffd"
+    assert isinstance(show.text(None), Text)
