@@ -51,6 +51,9 @@ def main() -> None:
         ("check", [*base, "check"], 10.0),
         ("incident list --json", [*base, "incident", "list", "--json"], None),
         ("witness list --json", [*base, "witness", "list", "--json"], None),
+        # The tables people read: no goal in the issue; rich's Table took 2 min here.
+        ("evidence list (table)", [*base, "evidence", "list"], None),
+        ("incident list (table)", [*base, "incident", "list"], None),
     ]
     print(f"{'command':24} {'run':>3} {'seconds':>8} {'target':>7} {'peak MB':>8} {'exit':>4}")
     for name, cmd, target in rows:

@@ -5,7 +5,7 @@ rich loads on first use: the commands that import this module print JSON as ofte
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from casefile.cli.context import console
@@ -19,7 +19,10 @@ def plain(value: Any) -> str:
     """A field as one line of text: lists joined, nothing shown as "—"."""
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
-    return literal(str(value)) if value not in (None, "") else "—"
+    if value is None or value == "":
+        return "—"
+    value = str(value)
+    return value if value.isprintable() else literal(value)
 
 
 def text(value: Any) -> Text:
@@ -39,29 +42,36 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     from rich.text import Text
 
     out = console.get()
-    cells = [[plain(v) for v in row] for row in rows]
+    cells = [[_sized(plain(v), cell_len) for v in row] for row in rows]
     widths = [cell_len(c) for c in columns]
     for row in cells:
-        widths = [max(w, cell_len(c)) for w, c in zip(widths, row, strict=True)]
+        widths = [max(w, n) for w, (_v, n) in zip(widths, row, strict=True)]
     _fit(widths, out.width - 3 * len(widths) - 1)
 
-    def line(values: Sequence[str], left: str, between: str, right: str) -> str:
+    def line(values: Sequence[tuple[str, int]], left: str, between: str, right: str) -> str:
         fitted = [
-            v + " " * (w - n) if (n := cell_len(v)) <= w else set_cell_size(v, w - 1) + "…"
-            for v, w in zip(values, widths, strict=True)
+            v + " " * (w - n) if n <= w else set_cell_size(v, w - 1) + "…"
+            for (v, n), w in zip(values, widths, strict=True)
         ]
         return f"{left} " + f" {between} ".join(fitted) + f" {right}"
 
     box = HEAVY_HEAD.substitute(out.options)
     padded = [w + 2 for w in widths]
     head = Text(box.get_top(padded) + "\n")
-    head.append(line(columns, box.head_left, box.head_vertical, box.head_right), style="bold")
+    header = [_sized(c, cell_len) for c in columns]
+    head.append(line(header, box.head_left, box.head_vertical, box.head_right), style="bold")
     head.append("\n" + box.get_row(padded, level="head"))
     out.print(head, highlight=False, soft_wrap=True)
     body = [line(row, box.mid_left, box.mid_vertical, box.mid_right) for row in cells]
     body.append(box.get_bottom(padded))
     out.file.write("\n".join(body) + "\n")  # plain text, at once: rich would take seconds
     out.file.flush()
+
+
+def _sized(value: str, cell_len: Callable[[str], int]) -> tuple[str, int]:
+    """A cell and the terminal cells it takes, counted once: ASCII (a printable line by
+    now) takes one a character; rich counts the rest (wide CJK, combining marks)."""
+    return value, len(value) if value.isascii() else cell_len(value)
 
 
 def _fit(widths: list[int], room: int) -> None:
