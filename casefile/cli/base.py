@@ -11,12 +11,12 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from casefile.cli.terminal import literal
+from casefile.cli.terminal import one_line
 from casefile.errors import CasefileError
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"casefile: error: {literal(message)}\n")
+    sys.stderr.write(f"casefile: error: {one_line(message)}\n")
     sys.exit(code)
 
 

@@ -32,9 +32,9 @@ class _Console:
 
     def get(self) -> Console:
         if self._console is None:
-            from rich.console import Console
+            from casefile.cli.terminal import console_class
 
-            self._console = Console(**self._settings)
+            self._console = console_class()(**self._settings)
         return self._console
 
     def __getattr__(self, name: str) -> Any:

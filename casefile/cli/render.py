@@ -15,6 +15,7 @@ import typer
 
 from casefile.cli.base import single_command_app
 from casefile.cli.context import actor, console, err_console, interactive, open_case
+from casefile.cli.terminal import one_line
 from casefile.errors import CasefileError, LayoutFailed, UserInputError
 from casefile.model.case import Audience
 from casefile.render.options import Format, RenderOptions, in_parts
@@ -79,7 +80,7 @@ def register(app: typer.Typer) -> None:
                 # A layout worker killed (out of memory, say): nothing was written; new
                 # workers once, as the watch does, and a line that says what to do if they
                 # die again.
-                sys.stderr.write(f"casefile: {exc}; starting new layout workers\n")
+                sys.stderr.write(f"casefile: {one_line(str(exc))}; starting new layout workers\n")
             team.renew()
             try:
                 _render_once(ctx, *prepared, team.pool)
@@ -201,7 +202,7 @@ def _watch(
                 message = _os_error(exc)
             else:
                 message = f"{exc}; starting new layout workers"
-            sys.stderr.write(f"casefile: error: {message}\n".replace("\n", " ").rstrip() + "\n")
+            sys.stderr.write(f"casefile: error: {one_line(message).rstrip()}\n")
             return not isinstance(exc, BrokenProcessPool)
         return True
 

@@ -1,5 +1,5 @@
 """Printing records for people: user text is always literal, never rich markup, and never
-a control sequence for the terminal (`casefile.cli.terminal`).
+a control sequence for the terminal (the console's own, `casefile.cli.terminal`).
 
 rich loads on first use: the commands that import this module print JSON as often."""
 
@@ -9,34 +9,42 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from casefile.cli.context import console
-from casefile.cli.terminal import literal
+from casefile.cli.terminal import one_line
 
 if TYPE_CHECKING:
     from rich.text import Text
 
 
-def plain(value: Any) -> str:
-    """A field as one line of text: lists joined, nothing shown as "—"."""
+def _joined(value: Any) -> str:
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
-    if value is None or value == "":
+    return "" if value is None else str(value)
+
+
+def plain(value: Any) -> str:
+    """A field as one line of safe text (`terminal.one_line`): lists joined, nothing
+    shown as "—"."""
+    value = _joined(value)
+    if not value:
         return "—"
-    value = str(value)
-    return value if value.isprintable() else literal(value)
+    return value if value.isprintable() else one_line(value)
 
 
 def text(value: Any) -> Text:
+    """A field for rich to print, its lines kept (the console makes it safe)."""
     from rich.text import Text
 
-    return Text(plain(value), style="dim" if value is None else "")
+    return Text(_joined(value) or "—", style="dim" if value is None else "")
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A listing, one line per row, in rich's default box; cells wider than the console
-    allows are cut with "…", the widest columns first.
+    """A listing, one line per row, in rich's default box. On a terminal, cells wider than
+    it allows are cut with "…", the widest columns first; into a pipe or a file nothing is
+    cut, so every word can be found with grep.
 
     Drawn here, not with rich's Table, which lays out every cell as a renderable: ~0.6 ms
-    a row, 2 minutes for `evidence list` of 100,000 exhibits (a few seconds here)."""
+    a row, 2 minutes for `evidence list` of 100,000 exhibits (a few seconds here). The
+    rows are written around rich, so they are made safe here (`plain`)."""
     from rich.box import HEAVY_HEAD
     from rich.cells import cell_len, set_cell_size
     from rich.text import Text
@@ -46,22 +54,25 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     widths = [cell_len(c) for c in columns]
     for row in cells:
         widths = [max(w, n) for w, (_v, n) in zip(widths, row, strict=True)]
-    _fit(widths, out.width - 3 * len(widths) - 1)
+    if out.is_terminal:
+        _fit(widths, out.width - 3 * len(widths) - 1)
+
+    def fitted(value: str, n: int, w: int) -> str:
+        return value + " " * (w - n) if n <= w else set_cell_size(value, w - 1) + "…"
 
     def line(values: Sequence[tuple[str, int]], left: str, between: str, right: str) -> str:
-        fitted = [
-            v + " " * (w - n) if n <= w else set_cell_size(v, w - 1) + "…"
-            for (v, n), w in zip(values, widths, strict=True)
-        ]
-        return f"{left} " + f" {between} ".join(fitted) + f" {right}"
+        parts = [fitted(v, n, w) for (v, n), w in zip(values, widths, strict=True)]
+        return f"{left} " + f" {between} ".join(parts) + f" {right}"
 
     box = HEAVY_HEAD.substitute(out.options)
     padded = [w + 2 for w in widths]
-    head = Text(box.get_top(padded) + "\n")
-    header = [_sized(c, cell_len) for c in columns]
-    head.append(line(header, box.head_left, box.head_vertical, box.head_right), style="bold")
+    head = Text(box.get_top(padded) + "\n" + box.head_left)
+    for j, (name, w) in enumerate(zip(columns, widths, strict=True)):
+        head.append(" ")
+        head.append(fitted(name, cell_len(name), w), style="bold")
+        head.append(" " + (box.head_vertical if j < len(columns) - 1 else box.head_right))
     head.append("\n" + box.get_row(padded, level="head"))
-    out.print(head, highlight=False, soft_wrap=True)
+    out.print(head, highlight=False, soft_wrap=True, crop=False)
     body = [line(row, box.mid_left, box.mid_vertical, box.mid_right) for row in cells]
     body.append(box.get_bottom(padded))
     out.file.write("\n".join(body) + "\n")  # plain text, at once: rich would take seconds
@@ -100,4 +111,4 @@ def fields(title: str, pairs: Iterable[tuple[str, Any]]) -> None:
 def body(markdown_text: str) -> None:
     from rich.text import Text
 
-    console.print(Text(literal(markdown_text, lines=True)))
+    console.print(Text(markdown_text))

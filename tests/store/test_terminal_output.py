@@ -14,7 +14,7 @@ from rich.text import Text
 
 from casefile.cli import show
 from casefile.cli.context import console
-from casefile.cli.terminal import literal
+from casefile.cli.terminal import console_class, literal, one_line
 
 from .kit import Case
 
@@ -22,10 +22,16 @@ ESC = "\x1b]0;owned\x07\x1b[2J\x1b[31m"  # retitle the terminal, clear it, turn 
 
 
 class _Fixed:
-    """Stands for the command line's console: a file of its own, a given width."""
+    """Stands for the command line's console: a file of its own, a given width, a terminal
+    (without colours, so lines can be measured) or not."""
 
-    def __init__(self, width: int) -> None:
-        self.console = Console(file=io.StringIO(), width=width)
+    def __init__(self, width: int, terminal: bool, colours: bool = False) -> None:
+        self.console = console_class()(
+            file=io.StringIO(),
+            width=width,
+            force_terminal=terminal,
+            color_system="standard" if colours else None,
+        )
 
     def get(self) -> Console:
         return self.console
@@ -34,8 +40,16 @@ class _Fixed:
         return getattr(self.console, name)
 
 
-def _printed(monkeypatch: pytest.MonkeyPatch, width: int, columns: list[str], rows: list) -> str:
-    fixed = _Fixed(width)
+def _printed(
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    columns: list[str],
+    rows: list,
+    *,
+    terminal: bool = True,
+    colours: bool = False,
+) -> str:
+    fixed = _Fixed(width, terminal, colours)
     monkeypatch.setattr(show, "console", fixed)
     show.table(columns, rows)
     return fixed.console.file.getvalue()
@@ -48,7 +62,7 @@ def test_a_listing_that_fits_is_drawn_as_rich_draws_it(monkeypatch: pytest.Monke
         ["INC-0002", "2015-10-01", "Hospital", None, ["party A", "party B"]],
         ["INC-0003", "2015-12-01", "سوق أريحا", "Idlib", []],  # Arabic: cells, not letters
     ]
-    ours = _printed(monkeypatch, 100, columns, rows)
+    ours = _printed(monkeypatch, 100, columns, rows, terminal=False)
     theirs = Console(file=io.StringIO(), width=100)
     grid = Table(*columns)
     for row in rows:
@@ -57,16 +71,39 @@ def test_a_listing_that_fits_is_drawn_as_rich_draws_it(monkeypatch: pytest.Monke
     assert ours == theirs.file.getvalue()
 
 
-def test_a_wide_listing_keeps_one_line_per_row_and_fits_the_console(
+WIDE = [[f"E-{i:04d}", "x" * (10 + i), f"description {i} " * 8] for i in range(30)] + [
+    ["E-0100", "災害現場の写真" * 4, "Idlib, cafe\u0301 " * 6],  # wide and combining
+]
+
+
+def test_a_wide_listing_on_a_terminal_keeps_one_line_per_row_and_fits_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = [[f"E-{i:04d}", "x" * (10 + i), f"description {i} " * 8] for i in range(30)]
-    printed = _printed(monkeypatch, 60, ["id", "name", "description"], rows)
+    printed = _printed(monkeypatch, 60, ["id", "name", "description"], WIDE)
     lines = printed.splitlines()
-    assert len(lines) == len(rows) + 4  # top, header, rule, rows, bottom
+    assert len(lines) == len(WIDE) + 4  # top, header, rule, rows, bottom
     assert all(cell_len(line) == 60 for line in lines)
-    assert [line.split()[1] for line in lines[3:-1]] == [r[0] for r in rows]
+    assert [line.split()[1] for line in lines[3:-1]] == [r[0] for r in WIDE]
     assert all(line.rstrip(" │").endswith("…") for line in lines[3:-1])  # cut, not wrapped
+
+
+def test_a_listing_into_a_pipe_is_not_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into a pipe or a file every word stays findable with grep, whatever the width."""
+    printed = _printed(monkeypatch, 60, ["id", "name", "description"], WIDE, terminal=False)
+    lines = printed.splitlines()
+    assert len(lines) == len(WIDE) + 4
+    assert len({cell_len(line) for line in lines}) == 1  # still a table: one width
+    for line, row in zip(lines[3:-1], WIDE, strict=True):
+        assert all(cell in line for cell in row) and "…" not in line
+
+
+def test_a_terminal_sees_the_header_bold_and_the_rows_plain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    printed = _printed(monkeypatch, 80, ["id", "name"], [["E-1", "a"]], colours=True)
+    lines = printed.splitlines()
+    assert "\x1b[1mid" in lines[1] and "\x1b[1mname" in lines[1]
+    assert "\x1b" not in lines[3] and lines[3].startswith("│ E-1")
 
 
 def test_user_text_cannot_reach_the_terminal_as_control_codes(case: Case, tmp_path: Path) -> None:
@@ -97,8 +134,16 @@ def test_user_text_cannot_reach_the_terminal_as_control_codes(case: Case, tmp_pa
         assert "\ufffd" in out, args
     listing = case.ok("evidence", "list").stdout.splitlines()
     assert len(listing) == 1 + 4  # the description's line break did not split the row
+    assert "first line second line\ufffd" in listing[3]
     body = case.ok("witness", "show", "W-001").stdout
     assert "I saw it.\n\nThen\ufffd" in body  # a statement keeps its own lines
+    shown = case.ok("evidence", "show", "E-0001").stdout.splitlines()
+    first = next(i for i, line in enumerate(shown) if "first line" in line)
+    assert "second line\ufffd" in shown[first + 1]  # a record's field keeps its lines too
+    case.ok("incident", "edit", "INC-1", "--title", f"Strike{ESC} \u202egpj.exe")
+    for args in (["incident", "show", "INC-1"], ["incident", "list"], ["assess", "show", "INC-1"]):
+        out = case(*args).stdout
+        assert "\x1b" not in out and "\u202e" not in out and "Strike\ufffd" in out, args
 
 
 def test_the_console_helper_is_the_command_lines(case: Case) -> None:
@@ -106,6 +151,8 @@ def test_the_console_helper_is_the_command_lines(case: Case) -> None:
     prints to when nothing stands in."""
     assert show.console is console
     assert show.plain(None) == "—" and show.plain(["a", "b"]) == "a, b"
-    assert literal("a\nb\tc\x1b") == "a\ufffdb\ufffdc\ufffd"
+    assert literal("a\nb\tc\x1b\x9b\u202e\u2066\u2028") == "a\ufffdb\ufffdc" + "\ufffd" * 5
     assert literal("a\nb\tc\x1b", lines=True) == "a\nb\tc\ufffd"
+    assert literal("\u0623\u200f\u061c") == "\u0623\u200f\u061c"  # Arabic's direction marks
+    assert one_line("a\r\nb\tc\x1b") == "a b c\ufffd"
     assert isinstance(show.text(None), Text)
