@@ -92,7 +92,9 @@ def actor(ctx: typer.Context) -> str:
 def print_json(data: Any) -> None:
     """Indented for a person at a terminal; compact for scripts (a 100,000-exhibit listing)."""
     if sys.stdout.isatty():
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        from casefile.cli.terminal import json_escaped
+
+        text = json_escaped(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         from casefile.store.listcache import record_json
 

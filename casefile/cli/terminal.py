@@ -33,6 +33,13 @@ def literal(value: str, *, lines: bool = False) -> str:
     return (_CONTROLS_BUT_LINES if lines else _CONTROLS).sub("\ufffd", value)
 
 
+def json_escaped(text: str) -> str:
+    """JSON text with the characters above written as ``\\uXXXX`` escapes: ``json.dumps``
+    with ``ensure_ascii=False`` escapes C0 but leaves C1 (U+009B is CSI, a whole escape
+    sequence's start) and the bidi controls as they are. The JSON means the same."""
+    return _CONTROLS_BUT_LINES.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
 def one_line(value: str) -> str:
     """``value`` on one line (a listing's cell, an error): breaks and tabs become spaces."""
     return literal(_BREAKS.sub(" ", value))

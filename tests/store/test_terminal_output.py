@@ -156,3 +156,26 @@ def test_the_console_helper_is_the_command_lines(case: Case) -> None:
     assert literal("\u0623\u200f\u061c") == "\u0623\u200f\u061c"  # Arabic's direction marks
     assert one_line("a\r\nb\tc\x1b") == "a b c\ufffd"
     assert isinstance(show.text(None), Text)
+
+
+def test_json_for_a_person_at_a_terminal_escapes_what_json_dumps_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Indented JSON on a terminal keeps non-ASCII text readable (``ensure_ascii=False``),
+    which leaves C1 controls (U+009B starts an escape sequence) and bidi overrides raw."""
+    import json
+
+    from casefile.cli.context import print_json
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    monkeypatch.setattr("sys.stdout", out)
+    record = {"title": "سوق \x9b2J \u202egpj.exe \x1b[31m", "place": "Ariha"}
+    print_json(record)
+    printed = out.getvalue()
+    assert not any(c in printed for c in "\x9b\u202e\x1b")
+    assert "سوق" in printed and "\\u009b" in printed and "\\u202e" in printed
+    assert json.loads(printed) == record
