@@ -1,10 +1,10 @@
 """User text as a terminal may show it: a file name, a title or a statement can hold
 anything, and the terminal must receive it as text, never as a control sequence.
 
-Every console of the command line is a :class:`SafeConsole`, so whatever it prints (a
-record shown, an assessment, a checklist, a listing's header) passes through
-:func:`literal`; text written around rich (a listing's rows, the one-line error) calls it
-itself."""
+Every console of the command line is a ``SafeConsole`` (:func:`console_class`), so
+whatever it prints (a record shown, an assessment, a checklist, a listing's header) passes
+through :func:`safe_segments`; text written around rich (a listing's rows, the one-line
+error) goes through :func:`one_line` itself."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ now. casefile's, WeasyPrint's and pypdf's versions are in every key; this adds, 
 the shared libraries WeasyPrint lays text out with (Pango, HarfBuzz, fontconfig, FreeType,
 FriBidi, as the dynamic loader's cache names them) and the font folders fontconfig reads
 by default, with its caches of them. An upgrade of a font or a library package replaces
-files there, so every part is laid out again after it. Read once per process, in ~5 ms
-(one ``ldconfig -p``, a few hundred ``stat`` calls), without loading any of them: the
+files there, so every part is laid out again after it. Read once per process, in ~16-20 ms
+here (one ``ldconfig -p``, ~330 ``stat`` calls), without loading any of them: the
 process that renders does not import WeasyPrint. Not covered: fonts in a folder added to
 fontconfig's own configuration, and other systems than Linux (there, delete the cache
 after an upgrade).
