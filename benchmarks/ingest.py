@@ -81,7 +81,10 @@ def filesystem(path: Path) -> str:
     found = subprocess.run(
         ["findmnt", "-n", "-o", "FSTYPE", "-T", str(path)], capture_output=True, text=True
     )
-    return found.stdout.strip() or "file system unknown"
+    # One line per mount at that point; the last is the one on top (/dev/shm is often
+    # mounted twice).
+    lines = found.stdout.split()
+    return lines[-1] if lines else "file system unknown"
 
 
 def make_big(path: Path, size: int) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -36,6 +36,23 @@ class _Console:
 
             self._console = console_class()(**self._settings)
         return self._console
+
+    def pipe(self) -> TextIO | None:
+        """Standard output, where plain text can be written without rich: when no console
+        has been made and rich would surely take it for no terminal (no styles, its box
+        unchanged: UTF-8, not Windows, none of the variables that force a terminal).
+        Otherwise None, and rich prints. A listing into a pipe saves ~0.05 s of imports."""
+        if self._console is not None or self._settings.get("stderr") or sys.platform == "win32":
+            return None
+        if any(name in os.environ for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
+            return None
+        out = sys.stdout
+        try:
+            if out is None or out.isatty():
+                return None
+        except ValueError:  # closed
+            return None
+        return out if (getattr(out, "encoding", None) or "").lower().startswith("utf") else None
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):  # not set yet (a copy, say): never recurse into get()

@@ -47,14 +47,14 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     rows are written around rich, so they are made safe here (`plain`)."""
     from rich.box import HEAVY_HEAD
     from rich.cells import cell_len, set_cell_size
-    from rich.text import Text
 
-    out = console.get()
+    pipe = console.pipe()
+    out = None if pipe else console.get()
     cells = [[_sized(plain(v), cell_len) for v in row] for row in rows]
     widths = [cell_len(c) for c in columns]
     for row in cells:
         widths = [max(w, n) for w, (_v, n) in zip(widths, row, strict=True)]
-    if out.is_terminal:
+    if out is not None and out.is_terminal:
         _fit(widths, out.width - 3 * len(widths) - 1)
 
     def fitted(value: str, n: int, w: int) -> str:
@@ -64,8 +64,23 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         parts = [fitted(v, n, w) for (v, n), w in zip(values, widths, strict=True)]
         return f"{left} " + f" {between} ".join(parts) + f" {right}"
 
-    box = HEAVY_HEAD.substitute(out.options)
+    box = HEAVY_HEAD if out is None else HEAVY_HEAD.substitute(out.options)
     padded = [w + 2 for w in widths]
+    body = [line(row, box.mid_left, box.mid_vertical, box.mid_right) for row in cells]
+    body.append(box.get_bottom(padded))
+    if out is None:  # no terminal: no style to print, so no rich (`_Console.pipe`)
+        assert pipe is not None
+        names = [(name, cell_len(name)) for name in columns]
+        head = [
+            box.get_top(padded),
+            line(names, box.head_left, box.head_vertical, box.head_right),
+            box.get_row(padded, level="head"),
+        ]
+        pipe.write("\n".join(head + body) + "\n")
+        pipe.flush()
+        return
+    from rich.text import Text
+
     head = Text(box.get_top(padded) + "\n" + box.head_left)
     for j, (name, w) in enumerate(zip(columns, widths, strict=True)):
         head.append(" ")
@@ -73,8 +88,6 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         head.append(" " + (box.head_vertical if j < len(columns) - 1 else box.head_right))
     head.append("\n" + box.get_row(padded, level="head"))
     out.print(head, highlight=False, soft_wrap=True, crop=False)
-    body = [line(row, box.mid_left, box.mid_vertical, box.mid_right) for row in cells]
-    body.append(box.get_bottom(padded))
     out.file.write("\n".join(body) + "\n")  # plain text, at once: rich would take seconds
     out.file.flush()
 

@@ -4,6 +4,7 @@ a table, and no user text able to send the terminal a control sequence."""
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casefile.cli import show
-from casefile.cli.context import console
+from casefile.cli.context import _Console, console
 from casefile.cli.terminal import console_class, literal, one_line
 
 from .kit import Case
@@ -35,6 +36,9 @@ class _Fixed:
 
     def get(self) -> Console:
         return self.console
+
+    def pipe(self) -> None:  # a console made: rich prints
+        return None
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.console, name)
@@ -95,6 +99,52 @@ def test_a_listing_into_a_pipe_is_not_cut(monkeypatch: pytest.MonkeyPatch) -> No
     assert len({cell_len(line) for line in lines}) == 1  # still a table: one width
     for line, row in zip(lines[3:-1], WIDE, strict=True):
         assert all(cell in line for cell in row) and "…" not in line
+
+
+@pytest.fixture
+def no_forcing(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_a_listing_into_a_pipe_is_written_without_rich_as_rich_writes_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], no_forcing: None
+) -> None:
+    """Into a pipe no style is printed, so rich is not loaded (~0.05 s): the text must be
+    the same to the byte, hostile cells made safe the same way."""
+    columns = ["id", "name", "description"]
+    rows = [*WIDE, ["E-0200", None, f"two\nlines{ESC}\u202egpj.exe"], ["E-0201", [], ["a", "b"]]]
+    by_rich = _printed(monkeypatch, 60, columns, rows, terminal=False)
+    fresh = _Console(soft_wrap=True)
+    monkeypatch.setattr(show, "console", fresh)
+    capsys.readouterr()
+    show.table(columns, rows)
+    assert fresh._console is None  # no rich console was made
+    assert capsys.readouterr().out == by_rich
+    assert "\x1b" not in by_rich and "\u202e" not in by_rich
+
+
+@pytest.mark.parametrize("variable", ["FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"])
+def test_rich_prints_where_the_output_may_be_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str,
+    no_forcing: None,
+) -> None:  # fmt: skip
+    assert _Console().pipe() is sys.stdout  # capsys: a UTF-8 file, not a terminal
+    monkeypatch.setenv(variable, "1")  # FORCE_COLOR=1 prints the bold header in a pipe
+    assert _Console().pipe() is None
+
+
+def test_rich_prints_where_it_would_change_the_box_or_is_already_in_use(
+    monkeypatch: pytest.MonkeyPatch, no_forcing: None
+) -> None:
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+    assert _Console().pipe() is None  # rich draws an ASCII box there
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    made = _Console()
+    assert made.pipe() is sys.stdout
+    made.get()
+    assert made.pipe() is None  # what it printed and the table keep their order
+    assert _Console(stderr=True).pipe() is None
 
 
 def test_a_terminal_sees_the_header_bold_and_the_rows_plain(
