@@ -148,7 +148,7 @@ class CaseFolder:
         return [n for n in names if n.endswith(suffix) and not is_temp_name(n)]
 
     def _ids(self, folder: str, suffix: str) -> list[str]:
-        return [p.name[: -len(suffix)] for p in self._files(folder, suffix)]
+        return [n[: -len(suffix)] for n in self.file_names(folder, suffix)]
 
     def incident_ids(self) -> list[str]:
         return self._ids("incidents", ".yaml")

@@ -237,7 +237,19 @@ def test_evidence_add_file_and_folder_json(case: Case, tmp_path: Path) -> None:
         assert blob.parent.name == blob.name[:2]
 
 
-def test_evidence_add_same_bytes_links_existing_exhibit(case: Case, tmp_path: Path) -> None:
+@pytest.fixture(params=["loaded", "listed"])
+def exhibit_index(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest reads the exhibits already in a case one by one, or, when there are many
+    (more than ingest.BULK), from their listing: both ways must find the same bytes."""
+    from casefile.store import ingest
+
+    if request.param == "listed":
+        monkeypatch.setattr(ingest, "BULK", -1)
+
+
+def test_evidence_add_same_bytes_links_existing_exhibit(
+    case: Case, tmp_path: Path, exhibit_index: None
+) -> None:
     a = tmp_path / "a.txt"
     a.write_bytes(b"the same bytes\n")
     first = case.ok("evidence", "add", a, "--incident", "ARIHA-2015-11-29", "--json").json()
@@ -266,7 +278,9 @@ def test_evidence_add_same_bytes_links_existing_exhibit(case: Case, tmp_path: Pa
     assert "already stored" in case.ok("evidence", "add", a, "--incident", "INC-2").stdout
 
 
-def test_evidence_same_bytes_twice_in_one_folder(case: Case, tmp_path: Path) -> None:
+def test_evidence_same_bytes_twice_in_one_folder(
+    case: Case, tmp_path: Path, exhibit_index: None
+) -> None:
     folder = tmp_path / "dup"
     folder.mkdir()
     (folder / "a.txt").write_bytes(b"twin\n")
@@ -592,7 +606,9 @@ def test_hand_edited_unknown_field_named(case: Case) -> None:
     assert snapshot(case.root) == before
 
 
-def test_hand_broken_exhibit_record_stops_ingest_before_storing(case: Case, tmp_path: Path) -> None:
+def test_hand_broken_exhibit_record_stops_ingest_before_storing(
+    case: Case, tmp_path: Path, exhibit_index: None
+) -> None:
     (tmp_path / "a.txt").write_bytes(b"a\n")
     case.ok("evidence", "add", tmp_path / "a.txt", "--incident", "INC-2")
     record = case.root / "exhibits" / "E-0001.yaml"
