@@ -125,9 +125,15 @@ class CaseFolder:
     # -- listing ---------------------------------------------------------------------------
     def record_files(self) -> Iterator[Path]:
         """Every file that is a record, in a stable order: what hand-edit tracking watches."""
-        yield self.root / CASE_FILE
+        return (self.root / rel for rel in self.record_names())
+
+    def record_names(self) -> list[str]:
+        """`record_files` as paths relative to the case, as the custody log names them
+        (strings: 100,000 Paths cost seconds)."""
+        names = [CASE_FILE]
         for folder, suffix in RECORD_FOLDERS.items():
-            yield from self._files(folder, suffix)
+            names += [f"{folder}/{n}" for n in self.file_names(folder, suffix)]
+        return names
 
     def files(self, folder: str) -> list[Path]:
         """The record files of one folder (e.g. "identities"), sorted."""

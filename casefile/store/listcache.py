@@ -39,9 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from casefile.store.atomic import write_atomic
-from casefile.store.cachekey import seal, unseal
-from casefile.store.parsecache import CACHE_DIR
+from casefile.store.cachekey import unseal
+from casefile.store.parsecache import CACHE_DIR, write_sealed
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -171,16 +170,7 @@ class ListingCache:
         ]
         if not lines and not self._lines:
             return  # nothing to keep and nothing to forget
-        sealed = seal(self._purpose, "".join(lines).encode("utf-8", "surrogatepass"))
-        if sealed is None:
-            return
-        try:
-            gitignore = self.path.parent.parent / ".gitignore"
-            if not gitignore.exists():
-                write_atomic(gitignore, "# derived, safe to delete\n*\n", durable=False)
-            write_atomic(self.path, sealed, durable=False)
-        except OSError:
-            pass  # a read-only case: just not cached
+        write_sealed(self.path, self._purpose, "".join(lines).encode("utf-8", "surrogatepass"))
 
 
 def _safe(name: str) -> bool:

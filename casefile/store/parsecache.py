@@ -92,19 +92,27 @@ class ParseCache:
             try:
                 present = set(os.listdir(self.root.parent.parent / folder))
                 kept = {k: v for k, v in entries.items() if k in present}
-                if not (self.root.parent / ".gitignore").exists():
-                    write_atomic(
-                        self.root.parent / ".gitignore",
-                        "# derived, safe to delete\n*\n",
-                        durable=False,
-                    )
                 text = json.dumps({"version": VERSION, "files": kept}, separators=(",", ":"))
-                sealed = seal(_purpose(folder), text.encode("utf-8"))
-                if sealed is not None:
-                    write_atomic(self.root / f"{folder}.json", sealed, durable=False)
+                write_sealed(self.root / f"{folder}.json", _purpose(folder), text.encode())
             except (OSError, TypeError, ValueError, UnicodeError):
                 pass  # a read-only case, or data JSON cannot hold: just not cached
         self._dirty.clear()
+
+
+def write_sealed(path: Path, purpose: str, body: bytes) -> None:
+    """Write a derived cache file, directly in CACHE_DIR, sealed for ``purpose``
+    (casefile.store.cachekey), with the .gitignore that keeps the cache out of a case kept
+    in git. Not written without a key; a read-only case is simply not cached."""
+    sealed = seal(purpose, body)
+    if sealed is None:
+        return
+    try:
+        gitignore = path.parent.parent / ".gitignore"
+        if not gitignore.exists():
+            write_atomic(gitignore, "# derived, safe to delete\n*\n", durable=False)
+        write_atomic(path, sealed, durable=False)
+    except OSError:
+        pass
 
 
 def _purpose(folder: str) -> str:

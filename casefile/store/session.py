@@ -18,6 +18,7 @@ from casefile.errors import ProblemsFound
 from casefile.store.atomic import flush, is_temp_name, remove_durably, stage, write_atomic
 from casefile.store.case import RECORD_FOLDERS, CaseFolder
 from casefile.store.custody import CustodyLog, LogState
+from casefile.store.hashcache import RecordHashes
 from casefile.store.lock import case_lock
 
 
@@ -28,24 +29,29 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def untracked_changes(case: CaseFolder, state: LogState) -> list[tuple[str, str | None, str]]:
+def untracked_changes(
+    case: CaseFolder, state: LogState, hashes: RecordHashes | None = None
+) -> list[tuple[str, str | None, str]]:
     """Record files whose bytes differ from what the custody log last recorded for them.
 
     Returns (path, sha256 now or None if deleted, kind) with kind changed/new/deleted.
+    With ``hashes`` (a command's session), a file unchanged since it was last hashed is
+    not read again; without (`verify`), every file is read.
     """
     tracked = state.tracked()
     seen: set[str] = set()
     changes: list[tuple[str, str | None, str]] = []
-    for path in case.record_files():
-        rel = case.rel(path)
+    for rel in case.record_names():
         seen.add(rel)
-        now = file_sha256(path)
+        now = hashes.sha256(rel) if hashes is not None else file_sha256(case.root / rel)
         before = tracked.get(rel)
         if now != before:
             changes.append((rel, now, "new" if before is None else "changed"))
     for rel, before in tracked.items():
         if rel not in seen and before is not None and not (case.root / rel).exists():
             changes.append((rel, None, "deleted"))
+    if hashes is not None:
+        hashes.save()
     return changes
 
 
@@ -105,7 +111,9 @@ class Session:
                     "sha256": sha,
                     "details": note,
                 }
-                for rel, sha, kind in untracked_changes(self.case, self.state)
+                for rel, sha, kind in untracked_changes(
+                    self.case, self.state, RecordHashes(self.case.root)
+                )
             ],
         )
 
