@@ -208,7 +208,7 @@ class Session:
 @contextmanager
 def session(case: CaseFolder, actor: str) -> Iterator[Session]:
     with case_lock(case.root):
-        state = CustodyLog(case.root).read()
+        state = CustodyLog(case.root).read(resume=True)
         if state.problems:
             first = state.problems[0]
             raise ProblemsFound(
