@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,11 @@ from pydantic import ValidationError
 
 from casefile.model.custody import GENESIS, CustodyEntry
 from casefile.store.cachekey import unseal
+from casefile.store.listcache import model_digest
 from casefile.store.parsecache import CACHE_DIR, write_sealed
 from casefile.store.yamlio import describe_validation_error
 
 LOG_NAME = "custody.jsonl"
-CHECKPOINT_PURPOSE = "custody-checkpoint/1"
 CHECKPOINT_AFTER = 1000  # entries read past the checkpoint before it is moved on
 
 
@@ -157,7 +158,7 @@ class CustodyLog:
 
     def _checkpoint(self, raw: bytes) -> _Checkpoint | None:
         try:
-            body = unseal(CHECKPOINT_PURPOSE, self._checkpoint_path.read_bytes())
+            body = unseal(_checkpoint_purpose(), self._checkpoint_path.read_bytes())
             if body is None:
                 return None
             data = json.loads(body)
@@ -173,7 +174,7 @@ class CustodyLog:
     def _save_checkpoint(self, prefix: bytes, point: _Checkpoint) -> None:
         at = {"size": point.size, "lines": point.lines, "head": point.head, "seq": point.seq}
         data = {"sha256": hashlib.sha256(prefix).hexdigest(), "at": at, "tracked": point.tracked}
-        write_sealed(self._checkpoint_path, CHECKPOINT_PURPOSE, json.dumps(data).encode())
+        write_sealed(self._checkpoint_path, _checkpoint_purpose(), json.dumps(data).encode())
 
     def repair_torn_tail(self) -> bool:
         """Cut an interrupted final line; the entries before it are intact and chained."""
@@ -251,3 +252,12 @@ class CustodyLog:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@cache
+def _checkpoint_purpose() -> str:
+    """Changes whenever what a checkpoint vouches for could: the rules that check an entry
+    (the models, casefile's version, pydantic, Python: `model_digest`) and this module's
+    code. A checkpoint made under other rules is not used; the log is read whole."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"custody-checkpoint/1/{model_digest()}/{code}"

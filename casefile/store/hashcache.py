@@ -8,8 +8,9 @@ An entry stands only for the file it was made from, as in the listing cache
 - its stat key (inode, size, mtime_ns, ctime_ns) is taken *before* the file is read, so a
   change during the read leaves a key that will not match again;
 - any later change -- casefile's atomic rename (a new inode) or an edit by hand -- changes
-  the key; a file changed within ``RACY_NS`` of being read is not kept at all (git's
-  "racily clean" problem);
+  the key; a file changed within ``RACY_NS`` before the scan began is not kept at all
+  (git's "racily clean" problem: a second write in the same clock tick could keep the
+  timestamps; on FAT's 2 s clock, too);
 - the file is sealed with an HMAC under the per-user key kept outside the case
   (casefile.store.cachekey): a cache shipped inside someone else's case folder or edited
   by hand is ignored as a whole.
@@ -32,6 +33,15 @@ from casefile.store.parsecache import CACHE_DIR, RACY_NS, write_sealed
 PURPOSE = "record-hashes/1"
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str | None:
+    """The SHA-256 of a file's bytes; None if there is no such file."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 class RecordHashes:
     """The SHA-256 of record files by their path relative to the case, looked up and saved
     a whole case at a time."""
@@ -41,6 +51,7 @@ class RecordHashes:
         self.path = case_root / CACHE_DIR / "hashes"
         self._known: dict[str, tuple[str, str]] = {}
         self._now: dict[str, tuple[os.stat_result, str]] = {}
+        self._began = time.time_ns()  # before any stat: the racy window is measured from it
         try:
             self._body = unseal(PURPOSE, self.path.read_bytes()) or b""
         except OSError:
@@ -61,22 +72,22 @@ class RecordHashes:
             if known is not None and known[0] == stat_key(st):
                 sha = known[1]
             else:
-                with open(path, "rb") as fh:
-                    sha = hashlib.file_digest(fh, "sha256").hexdigest()
+                sha = file_sha256(path)
         except FileNotFoundError:
+            return None
+        if sha is None:
             return None
         self._now[rel] = (st, sha)
         return sha
 
     def save(self) -> None:
         """Keep what was looked up this time: a file not looked up is gone."""
-        now = time.time_ns()
         body = "".join(
             f"{rel}\t{stat_key(st)}\t{sha}\n"
             for rel, (st, sha) in self._now.items()
             if "\t" not in rel
             and "\n" not in rel
-            and now - max(st.st_mtime_ns, st.st_ctime_ns) >= RACY_NS
+            and self._began - max(st.st_mtime_ns, st.st_ctime_ns) >= RACY_NS
         ).encode("utf-8", "surrogatepass")
         if body != self._body:
             write_sealed(self.path, PURPOSE, body)

@@ -16,7 +16,7 @@ an entry stands only for the file it was made from:
   stat key (inode, size, mtime_ns, ctime_ns) taken *before* the file was read, so a change
   during the read leaves a key that will not match again;
 - any later change to the file -- by casefile (atomic rename: a new inode) or by hand --
-  changes that key; a file changed within ``RACY_NS`` of being read is not cached at all,
+  changes that key; a file changed within ``RACY_NS`` before its listing began is not cached at all,
   since a second write in the same clock tick could keep its timestamps (git's "racily
   clean" problem);
 - the file is sealed with an HMAC under a per-user key kept outside the case
@@ -40,10 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from casefile.store.cachekey import unseal
-from casefile.store.parsecache import CACHE_DIR, write_sealed
+from casefile.store.parsecache import CACHE_DIR, RACY_NS, write_sealed
 
 FORMAT = 1
-RACY_NS = 2_000_000_000
 
 
 def record_json(data: Any) -> str:
@@ -55,7 +54,7 @@ def stat_key(st: os.stat_result) -> str:
     return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
-def _model_digest() -> str:
+def model_digest() -> str:
     """Changes whenever the validation or the dump could: casefile's version; the source of
     the models, of the YAML loader, and of what reads a record file and chooses what its
     listing prints (casefile.store.case, this module); pydantic; Python."""
@@ -109,7 +108,8 @@ class ListingCache:
 
     def __init__(self, case_root: Path, folder: str) -> None:
         self.path = case_root / CACHE_DIR / f"{folder}.listing"
-        self._purpose = f"listing/{folder}/{_model_digest()}"
+        self._purpose = f"listing/{folder}/{model_digest()}"
+        self._began = time.time_ns()  # made before the listing's stats are taken
         self._lines: list[str] = []
         try:
             body = unseal(self._purpose, self.path.read_bytes())
@@ -158,7 +158,6 @@ class ListingCache:
     ) -> None:
         """Replace the cache with this listing: ``texts[i]`` is the validated record read
         from ``names[i]`` after ``stats[i]`` was taken (None: it failed)."""
-        now = time.time_ns()
         lines = [
             f"{name}\t{stat_key(st)}\t{text}\n"
             for name, st, text in zip(names, stats, texts, strict=True)
@@ -166,7 +165,7 @@ class ListingCache:
             and text is not None
             and _safe(name)
             and "\n" not in text
-            and now - max(st.st_mtime_ns, st.st_ctime_ns) >= RACY_NS
+            and self._began - max(st.st_mtime_ns, st.st_ctime_ns) >= RACY_NS
         ]
         if not lines and not self._lines:
             return  # nothing to keep and nothing to forget

@@ -18,15 +18,8 @@ from casefile.errors import ProblemsFound
 from casefile.store.atomic import flush, is_temp_name, remove_durably, stage, write_atomic
 from casefile.store.case import RECORD_FOLDERS, CaseFolder
 from casefile.store.custody import CustodyLog, LogState
-from casefile.store.hashcache import RecordHashes
+from casefile.store.hashcache import RecordHashes, file_sha256
 from casefile.store.lock import case_lock
-
-
-def file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
 
 
 def untracked_changes(

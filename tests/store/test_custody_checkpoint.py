@@ -81,3 +81,40 @@ def test_a_forged_checkpoint_is_ignored(logged: Case) -> None:
     checkpoint = logged.root / ".casefile-cache" / "records" / "custody"
     checkpoint.write_text("casefile-sealed 00\n" + json.dumps(forged))
     _same(log.read(resume=True), whole)
+
+
+def test_problems_after_the_checkpoint_name_the_same_entry(logged: Case) -> None:
+    logged.ok("incident", "add", "INC-3", "--title", "t", "--date", "2015-01-01")
+    custody.CHECKPOINT_AFTER = 10**9  # the checkpoint stays before the next two entries
+    logged.ok("incident", "add", "INC-4", "--title", "t", "--date", "2015-01-01")
+    logged.ok("incident", "add", "INC-5", "--title", "t", "--date", "2015-01-01")
+    path = logged.root / "custody.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[-2] = lines[-2].replace(b'"actor":"tester"', b'"actor":"testex"')
+    path.write_bytes(b"".join(lines))
+    log = CustodyLog(logged.root)
+    resumed, whole = log.read(resume=True), log.read()
+    assert resumed.entries  # resumed, not read whole
+    assert resumed.problems == whole.problems
+    assert whole.problems[0].line == len(lines)  # the entry after the changed one
+
+
+def test_a_torn_last_line_after_the_checkpoint_is_repaired(logged: Case) -> None:
+    path = logged.root / "custody.jsonl"
+    path.write_bytes(path.read_bytes() + b'{"seq":')  # a write killed mid-line
+    log = CustodyLog(logged.root)
+    _same(log.read(resume=True), log.read())
+    logged.ok("incident", "add", "INC-3", "--title", "t", "--date", "2015-01-01")
+    assert logged.verify() == (0, {"ok": True, "problems": []})
+
+
+def test_a_checkpoint_made_under_other_rules_is_not_used(
+    logged: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another casefile (other models, another canonical form) checked that prefix by its
+    own rules: the log is read whole."""
+    log = CustodyLog(logged.root)
+    log.read(resume=True)  # a checkpoint at the end
+    assert log.read(resume=True).entries == []
+    monkeypatch.setattr(custody, "_checkpoint_purpose", lambda: "custody-checkpoint/other")
+    assert len(log.read(resume=True).entries) == len(log.read().entries)

@@ -93,3 +93,34 @@ def test_deleted_and_added_by_hand_are_noticed(cached: Case) -> None:
         ("record.noticed-new", "incidents/INC-9.yaml"),
     ]
     assert cached.verify() == (0, {"ok": True, "problems": []})
+
+
+class _Clock:
+    """time.time_ns as the test says: the racy window is measured from the scan's start."""
+
+    def __init__(self, now: int) -> None:
+        self.now = now
+
+    def time_ns(self) -> int:
+        return self.now
+
+
+def test_a_file_changed_just_before_it_was_read_is_not_kept(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written and read in the same moment, then saved long after (a scan of 100,000
+    records takes seconds): a second write in the same clock tick could keep the stat key,
+    so the entry must not be kept, however late the save."""
+    path = case.root / "incidents" / "INC-1.yaml"
+    path.write_text(path.read_text())
+    clock = _Clock(path.stat().st_mtime_ns)
+    monkeypatch.setattr(hashcache, "time", clock)
+    hashes = RecordHashes(case.root)
+    assert hashes.sha256("incidents/INC-1.yaml") is not None
+    clock.now += 10 * hashcache.RACY_NS
+    hashes.save()
+    assert "incidents/INC-1.yaml" not in RecordHashes(case.root)._known
+    older = RecordHashes(case.root)  # the same file, scanned once it has settled
+    older.sha256("incidents/INC-1.yaml")
+    older.save()
+    assert "incidents/INC-1.yaml" in RecordHashes(case.root)._known

@@ -185,7 +185,7 @@ def test_other_models_other_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     truth = _listed(case)
     _reseal(case, lambda body: body.replace(b"first 1", b"OLDER 1"))
     assert "OLDER 1" in _listed(case)  # the sealed entry is used while the models are the same
-    monkeypatch.setattr(listcache, "_model_digest", lambda: "another version of the models")
+    monkeypatch.setattr(listcache, "model_digest", lambda: "another version of the models")
     assert _listed(case) == truth
 
 
@@ -352,7 +352,7 @@ def test_the_seal_follows_what_decides_a_listing(tmp_path: Path) -> None:
 
     tree = tmp_path / "tree"
     shutil.copytree(Path(casefile.__file__).parent, tree / "casefile")
-    probe = "from casefile.store.listcache import _model_digest; print(_model_digest())"
+    probe = "from casefile.store.listcache import model_digest; print(model_digest())"
 
     def digest() -> str:
         out = subprocess.run(
