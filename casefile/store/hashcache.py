@@ -68,14 +68,11 @@ class RecordHashes:
         path = os.path.join(self.root, rel)
         try:
             st = os.stat(path)
-            known = self._known.get(rel)
-            if known is not None and known[0] == stat_key(st):
-                sha = known[1]
-            else:
-                sha = file_sha256(path)
         except FileNotFoundError:
             return None
-        if sha is None:
+        known = self._known.get(rel)
+        sha = known[1] if known is not None and known[0] == stat_key(st) else file_sha256(path)
+        if sha is None:  # gone since the stat
             return None
         self._now[rel] = (st, sha)
         return sha
