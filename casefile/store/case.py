@@ -245,20 +245,21 @@ class CaseFolder:
         cache, stats, found = self._listing_cache("exhibits", names)
         loaded: list[Exhibit] = []
         texts: list[str | None] = []
-        for name, text in zip(names, found, strict=True):
-            exhibit = None if text is None else _cached_exhibit(text, name[:-5])
-            if exhibit is None:
-                try:
-                    exhibit = self.load_exhibit_file(name)
-                except CasefileError as exc:
-                    if errors is None:
-                        raise
-                    errors.append((name[:-5], exc))
-                    texts.append(None)
-                    continue
-                text = record_json(_listed("exhibits", exhibit))
-            loaded.append(exhibit)
-            texts.append(text)
+        with self._parsed.direct_if_few("exhibits", found.count(None), len(names)):
+            for name, text in zip(names, found, strict=True):
+                exhibit = None if text is None else _cached_exhibit(text, name[:-5])
+                if exhibit is None:
+                    try:
+                        exhibit = self.load_exhibit_file(name)
+                    except CasefileError as exc:
+                        if errors is None:
+                            raise
+                        errors.append((name[:-5], exc))
+                        texts.append(None)
+                        continue
+                    text = record_json(_listed("exhibits", exhibit))
+                loaded.append(exhibit)
+                texts.append(text)
         cache.update(names, stats, found, texts)
         return loaded
 
@@ -271,10 +272,11 @@ class CaseFolder:
         names = self.file_names(folder)
         cache, stats, found = self._listing_cache(folder, names)
         texts: list[str | None] = []
-        for name, text in zip(names, found, strict=True):
-            if text is None:
-                text = record_json(_listed(folder, self._load_file(folder, name)))
-            texts.append(text)
+        with self._parsed.direct_if_few(folder, found.count(None), len(names)):
+            for name, text in zip(names, found, strict=True):
+                if text is None:
+                    text = record_json(_listed(folder, self._load_file(folder, name)))
+                texts.append(text)
         cache.update(names, stats, found, texts)
         return texts  # type: ignore[return-value]  # no None: a failure raised
 

@@ -98,3 +98,44 @@ def test_racily_fresh_files_are_not_cached(tmp_path: Path) -> None:
     reader.exhibits()
     reader._parsed.save()
     assert not (case.root / CACHE_DIR / "exhibits.json").exists()
+
+
+def test_a_few_new_records_are_parsed_without_loading_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after files are added to a large case, the listing cache holds every other
+    record: the parse cache is neither loaded nor rewritten for the few new ones, and they
+    list all the same. Many new records still go through it."""
+    from casefile.model.exhibit import Exhibit
+    from casefile.store import listcache
+
+    monkeypatch.setattr(parsecache, "RACY_NS", 0)
+    monkeypatch.setattr(listcache, "RACY_NS", 0)
+    exhibits = [
+        Exhibit(id=f"E-{k:04d}", sha256=f"{k:064x}", size=1, media_type="text/plain",
+                original_name="a.txt", description=f"d {k}", incidents=["I-1"])
+        for k in range(1, 121)
+    ]  # fmt: skip
+    case = case_with_exhibits(tmp_path / "case", ["I-1"], exhibits)
+    reader = CaseFolder.open(case.root)
+    assert len(reader.exhibits()) == 120  # fills both caches
+    reader._parsed.save()
+    cache = case.root / CACHE_DIR / "exhibits.json"
+    before = cache.read_bytes()
+    assert len(_cached(cache)["files"]) == 120
+
+    template = case.exhibit_path("E-0001").read_text()
+    case.exhibit_path("E-0121").write_text(template.replace("E-0001", "E-0121"))
+    reader = CaseFolder.open(case.root)
+    assert [e.id for e in reader.exhibits()][-1] == "E-0121"
+    assert json.loads(reader.listing_json("exhibits")[-1])["id"] == "E-0121"
+    reader._parsed.save()
+    assert cache.read_bytes() == before  # neither loaded nor saved for one record
+
+    for k in range(122, 142):
+        case.exhibit_path(f"E-{k:04d}").write_text(template.replace("E-0001", f"E-{k:04d}"))
+    reader = CaseFolder.open(case.root)
+    assert len(reader.exhibits()) == 141
+    reader._parsed.save()
+    # 20 of 141: loaded, the 20 kept (E-0121 is served by the listing cache)
+    assert len(_cached(cache)["files"]) == 140
