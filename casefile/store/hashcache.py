@@ -15,8 +15,11 @@ An entry stands only for the file it was made from, as in the listing cache
   (casefile.store.cachekey): a cache shipped inside someone else's case folder or edited
   by hand is ignored as a whole.
 
-`casefile verify` does not use it: verify reads every byte. Never the truth: safe to
-delete, and a cache that cannot be read or written is simply not used.
+`casefile verify` trusts no entry: it reads every byte, and saves what it read, so that an
+edit a stat key cannot show (a same-size edit with its mtime put back, on a file system
+without an independent ctime, FAT, or with cached attributes, NFS) is logged by the next
+command, as verify then says. Never the truth: safe to delete, and a cache that cannot be
+read or written is simply not used.
 """
 
 from __future__ import annotations
@@ -46,8 +49,9 @@ class RecordHashes:
     """The SHA-256 of record files by their path relative to the case, looked up and saved
     a whole case at a time."""
 
-    def __init__(self, case_root: Path) -> None:
+    def __init__(self, case_root: Path, *, reread: bool = False) -> None:
         self.root = case_root
+        self._reread = reread  # verify: read every file, trust no entry, save what was read
         self.path = case_root / CACHE_DIR / "hashes"
         self._known: dict[str, tuple[str, str]] = {}
         self._now: dict[str, tuple[os.stat_result, str]] = {}
@@ -71,7 +75,10 @@ class RecordHashes:
         except FileNotFoundError:
             return None
         known = self._known.get(rel)
-        sha = known[1] if known is not None and known[0] == stat_key(st) else file_sha256(path)
+        if not self._reread and known is not None and known[0] == stat_key(st):
+            sha: str | None = known[1]
+        else:
+            sha = file_sha256(path)
         if sha is None:  # gone since the stat
             return None
         self._now[rel] = (st, sha)

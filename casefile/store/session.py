@@ -18,33 +18,32 @@ from casefile.errors import ProblemsFound
 from casefile.store.atomic import flush, is_temp_name, remove_durably, stage, write_atomic
 from casefile.store.case import RECORD_FOLDERS, CaseFolder
 from casefile.store.custody import CustodyLog, LogState
-from casefile.store.hashcache import RecordHashes, file_sha256
+from casefile.store.hashcache import RecordHashes
 from casefile.store.lock import case_lock
 
 
 def untracked_changes(
-    case: CaseFolder, state: LogState, hashes: RecordHashes | None = None
+    case: CaseFolder, state: LogState, hashes: RecordHashes
 ) -> list[tuple[str, str | None, str]]:
     """Record files whose bytes differ from what the custody log last recorded for them.
 
     Returns (path, sha256 now or None if deleted, kind) with kind changed/new/deleted.
-    With ``hashes`` (a command's session), a file unchanged since it was last hashed is
-    not read again; without (`verify`), every file is read.
+    With a command's ``hashes``, a file unchanged since it was last hashed is not read
+    again; `verify`'s (``reread``) read every file.
     """
     tracked = state.tracked()
     seen: set[str] = set()
     changes: list[tuple[str, str | None, str]] = []
     for rel in case.record_names():
         seen.add(rel)
-        now = hashes.sha256(rel) if hashes is not None else file_sha256(case.root / rel)
+        now = hashes.sha256(rel)
         before = tracked.get(rel)
         if now != before:
             changes.append((rel, now, "new" if before is None else "changed"))
     for rel, before in tracked.items():
         if rel not in seen and before is not None and not (case.root / rel).exists():
             changes.append((rel, None, "deleted"))
-    if hashes is not None:
-        hashes.save()
+    hashes.save()
     return changes
 
 

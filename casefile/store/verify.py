@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from casefile.errors import CasefileError
 from casefile.store.case import CaseFolder
 from casefile.store.custody import CustodyLog
+from casefile.store.hashcache import RecordHashes
 from casefile.store.objects import hash_file
 from casefile.store.session import untracked_changes
 
@@ -53,7 +54,7 @@ def verify_custody(case: CaseFolder) -> list[Problem]:
             )
         )
     if not state.problems:
-        for rel, _sha, kind in untracked_changes(case, state):
+        for rel, _sha, kind in untracked_changes(case, state, RecordHashes(case.root, reread=True)):
             problems.append(
                 Problem(
                     "record-unlogged",

@@ -124,3 +124,29 @@ def test_a_file_changed_just_before_it_was_read_is_not_kept(
     older.sha256("incidents/INC-1.yaml")
     older.save()
     assert "incidents/INC-1.yaml" in RecordHashes(case.root)._known
+
+
+def test_verify_sees_what_a_stat_cannot_and_the_next_command_logs_it(
+    cached: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a stat cannot show an edit (FAT keeps no ctime, NFS may serve cached
+    attributes; here a stat key of inode and size alone stands for that), commands miss
+    a same-size hand edit; `verify` reads every byte, names it, and saves what it read,
+    so the next command logs it as verify says it will."""
+    monkeypatch.setattr(hashcache, "stat_key", lambda st: f"{st.st_ino}:{st.st_size}")
+    cached.ok("incident", "add", "INC-5", "--title", "t", "--date", "2015-01-01")
+    path = cached.root / "incidents" / "INC-3.yaml"
+    with open(path, "r+", encoding="utf-8") as fh:  # in place: the same inode and size
+        text = fh.read()
+        fh.seek(0)
+        fh.write(text.replace("title: t", "title: T"))
+    n = len(cached.log())
+    cached.ok("incident", "add", "INC-6", "--title", "t", "--date", "2015-01-01")
+    assert [a for a, _ in _noticed(cached, n)] == ["incident.add"]  # missed: the limit
+
+    _code, report = cached.verify()
+    assert "incidents/INC-3.yaml" in str(report) and "record-unlogged" in str(report)
+    n = len(cached.log())
+    cached.ok("incident", "add", "INC-7", "--title", "t", "--date", "2015-01-01")
+    assert _noticed(cached, n)[0] == ("record.noticed-changed", "incidents/INC-3.yaml")
+    assert cached.log()[n]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
