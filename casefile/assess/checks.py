@@ -7,7 +7,7 @@ work still open that a draft may carry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from casefile.assess.library import (
@@ -15,13 +15,16 @@ from casefile.assess.library import (
     _parse_criterion,
     load_shipped,
 )
+from casefile.assess.names import shown_name_parts
 from casefile.errors import CasefileError
 from casefile.model.assessment import Assessment, FindingValue
-from casefile.model.audience import statement_visible
+from casefile.model.audience import exhibit_visible, identity_visible, statement_visible
 from casefile.model.case import Audience, Case, Conflict
 from casefile.model.criteria import Criterion
 from casefile.model.exhibit import Exhibit
-from casefile.model.statement import Statement
+from casefile.model.identity import Identity
+from casefile.model.incident import Incident
+from casefile.model.statement import SPAN, Statement
 from casefile.store.case import CaseFolder
 from casefile.store.verify import ERROR, WARNING, Problem, verify_exhibits
 from casefile.store.yamlio import read_text
@@ -44,6 +47,7 @@ CODES: dict[str, str] = {
     "incident-not-assessed": WARNING,
     "exhibit-unlinked": WARNING,
     "statement-unlinked": WARNING,
+    "name-part-shown": WARNING,
 }
 
 
@@ -53,8 +57,10 @@ class _Loaded:
 
     case: Case | None = None
     incidents: set[str] = field(default_factory=set)
+    incident_records: list[Incident] = field(default_factory=list)
     exhibits: dict[str, Exhibit] = field(default_factory=dict)
     statements: dict[str, Statement] = field(default_factory=dict)
+    identities: dict[str, Identity] = field(default_factory=dict)
     assessments: dict[str, Assessment] = field(default_factory=dict)
     library: dict[str, Criterion] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -72,8 +78,10 @@ def _load(case: CaseFolder) -> _Loaded:
     loaded = _Loaded()
     loaded.case = _attempt(loaded, "case.yaml", case.load_case)  # type: ignore[assignment]
     for incident_id in case.incident_ids():
-        if _attempt(loaded, incident_id, lambda i=incident_id: case.load_incident(i)):
+        incident = _attempt(loaded, incident_id, lambda i=incident_id: case.load_incident(i))
+        if isinstance(incident, Incident):
             loaded.incidents.add(incident_id)
+            loaded.incident_records.append(incident)
     failed: list[tuple[str, CasefileError]] = []
     loaded.exhibits = {e.id: e for e in case.exhibits(failed)}
     loaded.problems += [Problem("record-invalid", i, exc.message) for i, exc in failed]
@@ -82,9 +90,11 @@ def _load(case: CaseFolder) -> _Loaded:
         statement = _attempt(loaded, statement_id, lambda i=statement_id: case.load_statement(i))
         if isinstance(statement, Statement):
             loaded.statements[statement_id] = statement
-        _attempt(
+        identity = _attempt(
             loaded, f"identities/{statement_id}.yaml", lambda i=statement_id: case.load_identity(i)
         )
+        if isinstance(identity, Identity):
+            loaded.identities[statement_id] = identity
     known_statements = set(statement_ids)
     for path in case.files("identities"):
         statement_id = path.name.removesuffix(".yaml")
@@ -230,6 +240,8 @@ def check_case(case: CaseFolder, audience: Audience | str | None = None) -> list
                 )
             )
 
+    problems += _name_parts(loaded, audience)
+
     for incident_id in sorted(loaded.incidents):
         assessment = loaded.assessments.get(incident_id)
         if assessment is None and (case.root / f"assessments/{incident_id}.yaml").exists():
@@ -244,6 +256,68 @@ def check_case(case: CaseFolder, audience: Audience | str | None = None) -> list
                 )
             )
     return problems
+
+
+def _name_parts(loaded: _Loaded, audience: Audience) -> list[Problem]:
+    """Parts of withheld names left in what the audience reads (casefile.assess.names)."""
+    withheld = {
+        sid: identity
+        for sid, identity in loaded.identities.items()
+        if (statement := loaded.statements.get(sid)) is None
+        or not identity_visible(statement.meta.consent, audience)
+    }
+    if not withheld:
+        return []
+    return [
+        Problem(
+            "name-part-shown",
+            record_id,
+            f"{', '.join(fields)}: {', '.join(map(repr, words))} "
+            f"{'is a part' if len(words) == 1 else 'are parts'} of the name of the witness "
+            f"of statement {sid}, which a {audience.value} audience may not see; only the forms in "
+            f"identities/{sid}.yaml are withheld (add the form to its other_names, or reword)",
+            WARNING,
+        )
+        for record_id, sid, fields, words in shown_name_parts(
+            _audience_texts(loaded, audience), withheld
+        )
+    ]
+
+
+# Fields naming the case's own people (researchers, reviewers), not witnesses.
+_ACTOR_FIELDS = frozenset({"set_by", "reviewer", "actor"})
+
+
+def _audience_texts(loaded: _Loaded, audience: Audience) -> Iterator[tuple[str, str, str]]:
+    """(record id, field, text) for every string of the records a dossier for the audience
+    is built from, as it would read them: `[[spans]]` out for the public."""
+    public = audience is Audience.public
+
+    def strings(record_id: str, value: object, where: str) -> Iterator[tuple[str, str, str]]:
+        if isinstance(value, str):
+            yield record_id, where, SPAN.sub(" ", value) if public else value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in _ACTOR_FIELDS:
+                    yield from strings(record_id, item, f"{where}.{key}" if where else key)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(record_id, item, where)
+
+    if loaded.case is not None:
+        yield from strings("case.yaml", loaded.case.model_dump(mode="json"), "")
+    for incident in loaded.incident_records:
+        yield from strings(incident.id, incident.model_dump(mode="json"), "")
+    for exhibit in loaded.exhibits.values():
+        if exhibit_visible(exhibit, audience):
+            yield from strings(exhibit.id, exhibit.model_dump(mode="json"), "")
+    for sid, statement in loaded.statements.items():
+        if statement_visible(statement.meta.consent, audience):
+            yield from strings(sid, statement.meta.model_dump(mode="json"), "")
+            yield from strings(sid, statement.body, "text")
+    for incident_id, assessment in loaded.assessments.items():
+        where = f"assessments/{incident_id}.yaml"
+        yield from strings(where, assessment.model_dump(mode="json"), "")
 
 
 def _exists(case: CaseFolder, ref: str) -> bool:

@@ -36,6 +36,12 @@ def add(
     ),
     pseudonym: str | None = typer.Option(None, "--pseudonym", help="Name used in dossiers."),
     name: str | None = typer.Option(None, "--name", help="Real name: stored only in identities/."),
+    other_name: list[str] = typer.Option(
+        [],
+        "--other-name",
+        help="Another form of the real name (first name alone, kunya, nickname, spelling, "
+        "script), withheld wherever the name is (repeatable).",
+    ),
     role: str | None = typer.Option(None, "--role", help="e.g. survivor, activist, medic."),
     interviewed_on: str | None = typer.Option(None, "--interviewed-on", help="YYYY-MM-DD"),
     interviewer: str | None = typer.Option(None, "--interviewer"),
@@ -60,7 +66,7 @@ def add(
         options["pseudonym"] = statement_id
     from casefile.store.records import add_witness
 
-    add_witness(open_case(ctx), actor(ctx), statement_id, statement, options, name)
+    add_witness(open_case(ctx), actor(ctx), statement_id, statement, options, name, other_name)
     console.print(f"Added statement {statement_id}", markup=False, highlight=False)
 
 
@@ -116,6 +122,8 @@ def show(
     ]
     if identity:
         rows.append(("identity", ident.name if ident else "none recorded"))
+        if ident and ident.other_names:
+            rows.append(("other names", "; ".join(ident.other_names)))
     fields(m.id, rows)
     body(s.body)
 

@@ -8,7 +8,6 @@ public, and the names of witnesses whose identity may not be shown are scrubbed 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -19,7 +18,7 @@ from casefile.model.audience import exhibit_visible, identity_visible, statement
 from casefile.model.case import STANDARD_WORDING, Audience, Case
 from casefile.model.criteria import Criterion, rule_text
 from casefile.model.exhibit import Exhibit
-from casefile.model.identity import Identity
+from casefile.model.identity import Identity, names_pattern
 from casefile.model.incident import Incident
 from casefile.model.statement import SPAN, Statement
 from casefile.model.vocab import CREDIBILITY_WORDING, RELIABILITY_WORDING
@@ -36,23 +35,12 @@ CLASSIFICATION = {
 }
 
 
-def _name_pattern(name: str) -> str:
-    return r"\s+".join(re.escape(word) for word in name.split())
-
-
 class Redactor:
     """Applies the audience's rules to every piece of free text before it enters the view."""
 
     def __init__(self, audience: Audience, withheld_names: list[str]) -> None:
         self.audience = audience
-        names = sorted(
-            {n.strip() for n in withheld_names if n and n.strip()}, key=len, reverse=True
-        )
-        # A name typed into prose may be wrapped over lines or spaced differently: match any run
-        # of whitespace between its words.
-        self._names = (
-            re.compile("|".join(_name_pattern(n) for n in names), re.IGNORECASE) if names else None
-        )
+        self._names = names_pattern(withheld_names)
 
     def text(self, value: str | None) -> str:
         if not value:
@@ -298,14 +286,17 @@ def build_view(
 ) -> DossierView:
     case = snap.case
     withheld_names = [
-        ident.name
+        name
         for s in snap.statements
         if (ident := snap.identities.get(s.meta.id)) is not None
         and not identity_visible(s.meta.consent, audience)
+        for name in ident.names()
     ]
     # Names of people with no statement left in the case are withheld too.
     known = {s.meta.id for s in snap.statements}
-    withheld_names += [i.name for sid, i in snap.identities.items() if sid not in known]
+    withheld_names += [
+        n for sid, i in snap.identities.items() if sid not in known for n in i.names()
+    ]
     red = Redactor(audience, withheld_names)
     chosen = [i for i in snap.incidents if incident_ids is None or i.id in incident_ids]
 

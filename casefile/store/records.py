@@ -114,7 +114,10 @@ def add_witness(
     statement_file: Path,
     options: dict[str, Any],
     name: str | None,
+    other_names: list[str] | None = None,
 ) -> Statement:
+    if other_names and not name:
+        raise UserInputError("--other-name needs --name: the other forms are kept with the name")
     meta, body = read_statement_file(statement_file)
     if "name" in meta:
         raise RecordError(
@@ -123,7 +126,15 @@ def add_witness(
     meta.update({k: v for k, v in options.items() if v is not None})
     meta["id"] = statement_id
     parsed = build(StatementMeta, meta, f"statement {statement_id}")
-    identity = build(Identity, {"id": statement_id, "name": name}, "identity") if name else None
+    identity = (
+        build(
+            Identity,
+            {"id": statement_id, "name": name, "other_names": other_names or None},
+            "identity",
+        )
+        if name
+        else None
+    )
     with session(case, actor) as s:
         for incident_id in parsed.incidents:
             case.require_incident(incident_id)

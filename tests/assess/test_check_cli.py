@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
@@ -260,6 +261,50 @@ def test_invalid_records(case, rel, content, record_id):
     invalid = [p for p in problems if p["code"] == "record-invalid"]
     assert [p["id"] for p in invalid] == [record_id]
     assert "\n" not in invalid[0]["message"]
+
+
+def test_a_part_of_a_withheld_name_left_in_text_the_audience_reads(case, tmp_path):
+    """W-003's identity may not be shown to the public or a court. The dossier withholds
+    its name and recorded other form wherever written; a part of the name left on its own
+    ("Khalil's shop") is named, where it is, for a person to judge. Internal dossiers
+    show identities: nothing to say there."""
+    statement = tmp_path / "w3.md"
+    statement.write_text("The baker's shop was hit.\n")
+    case.ok("witness", "add", "W-003", "--incident", "ARIHA", "--statement", str(statement),
+            "--pseudonym", "Baker", "--name", "Ahmad Khalil", "--other-name", "Umm Yusuf",
+            "--consent", "public,court")  # fmt: skip
+    text = "Ahmad  Khalil and umm yusuf saw it. Khalil's shop burned; [[Yusuf]] ran. Abu Bakr came."
+    case.ok("incident", "edit", "ARIHA", "--description", text)
+    for audience, words in [("public", ["Khalil"]), ("court", ["Khalil", "Yusuf"])]:
+        _, problems = check(case, "--audience", audience)
+        shown = [p for p in problems if p["code"] == "name-part-shown"]
+        assert {(p["id"], p["severity"]) for p in shown} == {("ARIHA", "warning")}
+        assert len(shown) == 1  # one per record and witness
+        assert re.findall(r"'(\w+)'", shown[0]["message"]) == words  # a court reads spans
+        assert "W-003" in shown[0]["message"] and "identities/W-003.yaml" in shown[0]["message"]
+    _, problems = check(case, "--audience", "internal")
+    assert "name-part-shown" not in {p["code"] for p in problems}
+    # In a span the public never reads it; a court does.
+    case.ok("incident", "edit", "ARIHA", "--description", "The [[Khalil]] family.")
+    _, problems = check(case, "--audience", "public")
+    assert "name-part-shown" not in {p["code"] for p in problems}
+    _, problems = check(case, "--audience", "court")
+    assert [p["id"] for p in problems if p["code"] == "name-part-shown"] == ["ARIHA"]
+
+
+def test_other_names_need_a_name_and_three_characters(case, tmp_path):
+    statement = tmp_path / "w3.md"
+    statement.write_text("text\n")
+    before = sorted((p, p.read_bytes()) for p in case.root.rglob("*") if p.is_file())
+    args = ["witness", "add", "W-003", "--incident", "ARIHA", "--statement", str(statement)]
+    for extra, expected in [
+        (["--other-name", "Abu Yusuf"], "--other-name needs --name"),
+        (["--name", "Ahmad Khalil", "--other-name", "Al"], "at least 3 characters"),
+    ]:
+        result = case.run(*args, *extra)
+        assert result.exit_code == 2
+        assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted((p, p.read_bytes()) for p in case.root.rglob("*") if p.is_file()) == before
 
 
 def test_every_code_is_exercised(request):

@@ -100,6 +100,7 @@ ALPHA = "CANARY-IDENTITY-ALPHA"  # W-001: consent public, court; no court-identi
 BRAVO = "CANARY-IDENTITY-BRAVO"  # W-002: consent public, court, court-identity
 GAMMA = "CANARY-IDENTITY-GAMMA"  # W-003: internal only (its full name has two words)
 GAMMA_NAME = f"Gamma {GAMMA}"
+GAMMA_ALIAS = "CANARY-ALIAS-GAMMA"  # W-003's other name (--other-name), written alone
 
 SPANS = [
     "CANARY-SPAN-TITLE",  # case title
@@ -128,12 +129,22 @@ RESTRICTED = [
 REVIEWER = "CANARY-ACTOR-REVIEWER"  # a researcher: named for court and internal only
 PROTECTION = "CANARY-PROTECTION"  # W-002's protective measures: not for the public
 
-ALL_CANARIES = [ALPHA, BRAVO, GAMMA, *SPANS, *UNCONSENTED, *RESTRICTED, REVIEWER, PROTECTION]
+ALL_CANARIES = [
+    ALPHA,
+    BRAVO,
+    GAMMA,
+    GAMMA_ALIAS,
+    *SPANS,
+    *UNCONSENTED,
+    *RESTRICTED,
+    REVIEWER,
+    PROTECTION,
+]
 
 # What each audience must not see (DESIGN.md, Audiences).
 FORBIDDEN = {
     "public": ALL_CANARIES,
-    "court": [ALPHA, GAMMA, *UNCONSENTED],
+    "court": [ALPHA, GAMMA, GAMMA_ALIAS, *UNCONSENTED],
     "internal": [],
 }
 # What each audience must see: the test would otherwise pass on an empty dossier.
@@ -250,7 +261,8 @@ def build_canary_case(tmp: Path) -> CaseRun:
             "Shopkeeper",
             ALPHA,
             "public,court",
-            f"I sold bread when [[CANARY-SPAN-STMT]] fell. My neighbour {GAMMA_NAME} ran.\n",
+            f"I sold bread when [[CANARY-SPAN-STMT]] fell. My neighbour {GAMMA_NAME} ran;\n"
+            f"Abu {GAMMA_ALIAS} too.\n",
             "Shop owner at [[CANARY-SPAN-ROLE]]",
         ),
         (
@@ -287,6 +299,7 @@ def build_canary_case(tmp: Path) -> CaseRun:
             role,
             "--consent",
             consent,
+            *(["--other-name", f"Abu {GAMMA_ALIAS}"] if sid == "W-003" else []),
         )
     c.ok(
         "assess",
