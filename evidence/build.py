@@ -676,7 +676,7 @@ def build_case() -> None:
     cf("witness", "add", "W-002", "--incident", ARIHA,
        "--statement", str(SOURCES / "W-002.md"),
        "--pseudonym", "Resident of Ariha (W-002, illustrative)",
-       "--name", "Example Name – fictional",
+       "--name", "Nomen Fictum – fictional", "--other-name", "Umm Nomen",
        "--role", "resident (illustrative)", "--language", "ar", "--consent", "court",
        "--protective-measures", "Identity withheld from every audience but internal.")
 
