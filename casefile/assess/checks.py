@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from casefile.assess.library import (
     CASE_CRITERIA_DIR,
     _parse_criterion,
     load_shipped,
 )
-from casefile.assess.names import shown_name_parts
+from casefile.assess.names import NameParts
 from casefile.errors import CasefileError
 from casefile.model.assessment import Assessment, FindingValue
 from casefile.model.audience import exhibit_visible, identity_visible, statement_visible
@@ -268,56 +270,81 @@ def _name_parts(loaded: _Loaded, audience: Audience) -> list[Problem]:
     }
     if not withheld:
         return []
+    parts = NameParts(withheld)
+    public = audience is Audience.public
+    for record_id, record in _audience_records(loaded, audience):
+        if isinstance(record, str):  # a statement's text
+            parts.look(record_id, "text", SPAN.sub(" ", record) if public else record)
+        elif parts.may_hold(_run_together(record)):
+            for where, text in _strings(record, ""):
+                parts.look(record_id, where, SPAN.sub(" ", text) if public else text)
     return [
         Problem(
             "name-part-shown",
             record_id,
             f"{', '.join(fields)}: {', '.join(map(repr, words))} "
             f"{'is a part' if len(words) == 1 else 'are parts'} of the name of the witness "
-            f"of statement {sid}, which a {audience.value} audience may not see; only the forms in "
-            f"identities/{sid}.yaml are withheld (add the form to its other_names, or reword)",
+            f"of statement {sid}, which a {audience.value} audience may not see; only the "
+            f"forms in identities/{sid}.yaml are withheld (add the form to its other_names, "
+            "or reword)",
             WARNING,
         )
-        for record_id, sid, fields, words in shown_name_parts(
-            _audience_texts(loaded, audience), withheld
-        )
+        for record_id, sid, fields, words in parts.found()
     ]
 
 
-# Fields naming the case's own people (researchers, reviewers), not witnesses.
-_ACTOR_FIELDS = frozenset({"set_by", "reviewer", "actor"})
+# Fields naming the case's own people (researchers, reviewers), not witnesses, or a hash.
+_NOT_NAMES = frozenset({"set_by", "reviewer", "actor", "sha256"})
 
 
-def _audience_texts(loaded: _Loaded, audience: Audience) -> Iterator[tuple[str, str, str]]:
-    """(record id, field, text) for every string of the records a dossier for the audience
-    is built from, as it would read them: `[[spans]]` out for the public."""
-    public = audience is Audience.public
-
-    def strings(record_id: str, value: object, where: str) -> Iterator[tuple[str, str, str]]:
-        if isinstance(value, str):
-            yield record_id, where, SPAN.sub(" ", value) if public else value
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if key not in _ACTOR_FIELDS:
-                    yield from strings(record_id, item, f"{where}.{key}" if where else key)
-        elif isinstance(value, list):
-            for item in value:
-                yield from strings(record_id, item, where)
-
+def _audience_records(loaded: _Loaded, audience: Audience) -> Iterator[tuple[str, BaseModel | str]]:
+    """(record id, record) for each record a dossier for the audience is built from, and
+    each statement's text it may read."""
     if loaded.case is not None:
-        yield from strings("case.yaml", loaded.case.model_dump(mode="json"), "")
+        yield "case.yaml", loaded.case
     for incident in loaded.incident_records:
-        yield from strings(incident.id, incident.model_dump(mode="json"), "")
+        yield incident.id, incident
     for exhibit in loaded.exhibits.values():
         if exhibit_visible(exhibit, audience):
-            yield from strings(exhibit.id, exhibit.model_dump(mode="json"), "")
+            yield exhibit.id, exhibit
     for sid, statement in loaded.statements.items():
         if statement_visible(statement.meta.consent, audience):
-            yield from strings(sid, statement.meta.model_dump(mode="json"), "")
-            yield from strings(sid, statement.body, "text")
+            yield sid, statement.meta
+            yield sid, statement.body
     for incident_id, assessment in loaded.assessments.items():
-        where = f"assessments/{incident_id}.yaml"
-        yield from strings(where, assessment.model_dump(mode="json"), "")
+        yield f"assessments/{incident_id}.yaml", assessment
+
+
+def _run_together(record: BaseModel) -> str:
+    """Every string in a record, run together, for a quick test: a loop, not `_strings`'
+    generators, which took seconds over 100,000 exhibits."""
+    texts: list[str] = []
+    stack: list[object] = [record]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, BaseModel):
+            stack.extend(value.__dict__.values())
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return " ".join(texts)
+
+
+def _strings(value: object, where: str) -> Iterator[tuple[str, str]]:
+    """(field, text) for every string in a record, but those naming the case's own people."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, BaseModel | dict):
+        items = value.__dict__ if isinstance(value, BaseModel) else value
+        for key, item in items.items():
+            if item is not None and key not in _NOT_NAMES:
+                yield from _strings(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, where)
 
 
 def _exists(case: CaseFolder, ref: str) -> bool:

@@ -59,7 +59,17 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
             for ch in word:
                 node = node.setdefault(_fold(ch), {})
         node[_END] = {}
-    return re.compile(_regex(trie), re.IGNORECASE)
+    try:
+        return re.compile(_regex(trie), re.IGNORECASE)
+    except (RecursionError, re.error):
+        # Hundreds of forms each a prefix of the next nest groups deeper than the regex
+        # parser goes: their alternation, the longest first, is flat.
+        ordered = sorted(forms, key=len, reverse=True)
+        return re.compile("|".join(map(_form_regex, ordered)), re.IGNORECASE)
+
+
+def _form_regex(form: str) -> str:
+    return r"\s+".join(re.escape(word) for word in form.split())
 
 
 _Trie = dict[str, "_Trie"]
@@ -83,13 +93,34 @@ def _fold(ch: str) -> str:
 _SAME = {"\u1fd3": "\u0390", "\u1fe3": "\u03b0", "\ufb06": "\ufb05"}
 
 
-def _regex(node: _Trie) -> str:
-    branches = [
-        (r"\s+" if key == _SEP else re.escape(key)) + _regex(child)
-        for key, child in sorted(node.items())
-        if key != _END
-    ]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if _END in node else body
+def _regex(root: _Trie) -> str:
+    """The trie as a pattern, built without recursion (a name may be thousands of
+    characters long), a run of nodes with one way on written at once."""
+
+    def run(key: str, child: _Trie) -> tuple[str, _Trie]:
+        parts = [_edge(key)]
+        while len(child) == 1 and _END not in child:
+            ((key, child),) = child.items()
+            parts.append(_edge(key))
+        return "".join(parts), child
+
+    built: dict[int, str] = {}
+    stack: list[tuple[_Trie, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        edges = [run(key, child) for key, child in sorted(node.items()) if key != _END]
+        if not ready:
+            stack.append((node, True))
+            stack.extend((end, False) for _, end in edges)
+            continue
+        branches = [text + built.pop(id(end)) for text, end in edges]
+        if not branches:
+            built[id(node)] = ""
+            continue
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        built[id(node)] = f"(?:{body})?" if _END in node else body
+    return built[id(root)]
+
+
+def _edge(key: str) -> str:
+    return r"\s+" if key == _SEP else re.escape(key)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from casefile.assess.names import shown_name_parts
+from casefile.assess.names import NameParts
 from casefile.model.identity import Identity
 
 
 def _shown(text: str, **identity: object) -> list[str]:
-    withheld = {"W-001": Identity(id="W-001", **identity)}  # type: ignore[arg-type]
-    return [
-        w for _, _, _, words in shown_name_parts([("INC-1", "f", text)], withheld) for w in words
-    ]
+    parts = NameParts({"W-001": Identity(id="W-001", **identity)})  # type: ignore[arg-type]
+    parts.look("INC-1", "f", text)
+    return [w for _, _, _, words in parts.found() for w in words]
 
 
 def test_parts_left_once_the_whole_forms_are_withheld() -> None:

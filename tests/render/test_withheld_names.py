@@ -86,3 +86,16 @@ def test_one_key_for_each_case_class() -> None:
     # Pairs no case mapping joins, yet the regex engine does (polytonic Greek, ligatures).
     for a, b in [("\u0390", "\u1fd3"), ("\u03b0", "\u1fe3"), ("\ufb05", "\ufb06")]:
         assert re.fullmatch(re.escape(a), b, re.IGNORECASE) and _fold(a) == _fold(b)
+
+
+def test_hostile_forms() -> None:
+    """A name thousands of characters long, and hundreds of forms each a prefix of the next
+    (groups nested deeper than the regex parser goes), are withheld all the same."""
+    long_name = "Ab " * 20_000 + "End"
+    pattern = names_pattern([long_name])
+    assert pattern is not None
+    assert pattern.sub(MARK, f"x {long_name} y") == f"x {MARK} y"
+    prefixes = ["N" + "a" * k for k in range(1, 700)]
+    pattern = names_pattern(prefixes)
+    assert pattern is not None
+    assert pattern.sub(MARK, "N" + "a" * 699 + " Naa!") == MARK + " " + MARK + "!"
