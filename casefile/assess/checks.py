@@ -285,8 +285,8 @@ def _name_parts(loaded: _Loaded, audience: Audience) -> list[Problem]:
             f"{', '.join(fields)}: {', '.join(map(repr, words))} "
             f"{'is a part' if len(words) == 1 else 'are parts'} of the name of the witness "
             f"of statement {sid}, which a {audience.value} audience may not see; only the "
-            f"forms in identities/{sid}.yaml are withheld (add the form to its other_names, "
-            "or reword)",
+            f"forms in identities/{sid}.yaml are withheld (add this one to them with "
+            f"`witness edit {sid} --other-name`, given once for each form, or reword)",
             WARNING,
         )
         for record_id, sid, fields, words in parts.found()

@@ -145,8 +145,19 @@ def edit(
     statement: Path | None = typer.Option(
         None, "--statement", help="Replace the text from a file."
     ),
+    name: str | None = typer.Option(
+        None, "--name", help="Replace the real name (stored only in identities/)."
+    ),
+    other_name: list[str] = typer.Option(
+        [],
+        "--other-name",
+        help="Replace the other forms of the real name (repeatable); see witness add.",
+    ),
+    no_other_names: bool = typer.Option(
+        False, "--no-other-names", help="Remove the other forms of the real name."
+    ),
 ) -> None:
-    """Change a statement's details, consent or text."""
+    """Change a statement's details, consent, text or identity."""
     changes: dict[str, Any] = {
         "pseudonym": pseudonym,
         "role": role,
@@ -160,8 +171,13 @@ def edit(
     changes = {k: v for k, v in changes.items() if v is not None}
     from casefile.store.records import edit_witness, read_statement_file
 
+    if other_name and no_other_names:
+        raise UserInputError("--other-name and --no-other-names: give one or the other")
+    identity: dict[str, Any] = {} if name is None else {"name": name}
+    if other_name or no_other_names:
+        identity["other_names"] = other_name or None
     new_body = read_statement_file(statement)[1] if statement is not None else None
-    if not changes and new_body is None:
+    if not changes and new_body is None and not identity:
         raise UserInputError("nothing to change: give at least one option (see --help)")
-    edit_witness(open_case(ctx), actor(ctx), statement_id, changes, new_body)
+    edit_witness(open_case(ctx), actor(ctx), statement_id, changes, new_body, identity)
     console.print(f"Updated statement {statement_id}", markup=False, highlight=False)

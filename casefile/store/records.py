@@ -160,21 +160,45 @@ def add_witness(
 
 
 def edit_witness(
-    case: CaseFolder, actor: str, statement_id: str, changes: dict[str, Any], body: str | None
+    case: CaseFolder,
+    actor: str,
+    statement_id: str,
+    changes: dict[str, Any],
+    body: str | None,
+    identity_changes: dict[str, Any] | None = None,
 ) -> Statement:
+    """Change a statement and, with ``identity_changes`` (name, other_names), its identity:
+    both validated before either is written. The custody entry of an identity names the
+    fields changed, never their values: the log is summarised in dossiers."""
     with session(case, actor) as s:
         current = case.load_statement(statement_id)
         meta = merged(current.meta, changes, f"statement {statement_id}")
         for incident_id in meta.incidents:
             case.require_incident(incident_id)
         statement = Statement(meta=meta, body=current.body if body is None else body)
-        if statement == current:
-            return statement
-        s.write_record(
-            case.statement_path(statement_id),
-            statement_to_text(statement),
-            action="witness.edit",
-            object=statement_id,
-            details={"fields": sorted(changes) + (["body"] if body is not None else [])},
-        )
+        identity = before = None
+        if identity_changes:
+            before = case.load_identity(statement_id)
+            if before is None and "name" not in identity_changes:
+                raise UserInputError(
+                    f"statement {statement_id!r} has no identity yet: give --name as well"
+                )
+            base = {"id": statement_id} if before is None else before.model_dump(mode="json")
+            identity = build(Identity, {**base, **identity_changes}, "identity")
+        if statement != current:
+            s.write_record(
+                case.statement_path(statement_id),
+                statement_to_text(statement),
+                action="witness.edit",
+                object=statement_id,
+                details={"fields": sorted(changes) + (["body"] if body is not None else [])},
+            )
+        if identity is not None and identity != before:
+            s.write_record(
+                case.identity_path(statement_id),
+                record_to_yaml(identity),
+                action="identity.add" if before is None else "identity.edit",
+                object=statement_id,
+                details={"fields": sorted(identity_changes or {})},
+            )
     return statement

@@ -363,6 +363,23 @@ def test_witness_add_list_show_edit_identity_apart(case: Case, tmp_path: Path) -
     assert holders == [os.path.join("identities", "W-001.yaml")]
     assert [e["action"] for e in case.log()][-3:] == ["witness.add", "identity.add", "witness.edit"]
 
+    # the identity is edited the same way; the log names the fields, not the name
+    case.ok("witness", "edit", "W-001", "--name", "Khaled Al-Newname",
+            "--other-name", "Abu Khaled", "--other-name", "خالد")  # fmt: skip
+    identity = case.ok("witness", "show", "W-001", "--identity", "--json").json()["identity"]
+    assert identity["name"] == "Khaled Al-Newname"
+    assert identity["other_names"] == ["Abu Khaled", "خالد"]
+    assert case.log()[-1]["action"] == "identity.edit"
+    assert case.log()[-1]["details"] == {"fields": ["name", "other_names"]}
+    log = (case.root / "custody.jsonl").read_bytes()
+    assert b"Newname" not in log and b"Abu Khaled" not in log
+    case.ok("witness", "edit", "W-001", "--no-other-names")
+    identity = case.ok("witness", "show", "W-001", "--identity", "--json").json()["identity"]
+    assert "other_names" not in identity and identity["name"] == "Khaled Al-Newname"
+    n = len(case.log())
+    case.ok("witness", "edit", "W-001", "--no-other-names")  # nothing changed: nothing logged
+    assert len(case.log()) == n
+
 
 def test_witness_front_matter_with_name_is_refused(case: Case, tmp_path: Path) -> None:
     statement = tmp_path / "s.md"
@@ -524,6 +541,36 @@ BAD_INPUT = {
     ),
     "credibility-0-edit": (["evidence", "edit", "E-0001", "--credibility", "0"], ["credibility"]),
     "bad-consent": (["witness", "edit", "W-001", "--consent", "everyone"], ["consent"]),
+    "bad-consent-with-a-name": (
+        ["witness", "edit", "W-001", "--name", "New Name", "--consent", "everyone"],
+        ["consent"],
+    ),
+    "other-name-without-identity": (
+        ["witness", "edit", "W-001", "--other-name", "Abu Test"],
+        ["W-001", "no identity", "--name"],
+    ),
+    "other-name-too-short": (
+        ["witness", "edit", "W-001", "--name", "Test Name", "--other-name", "Al"],
+        ["other_names", "3 characters"],
+    ),
+    "other-names-and-none": (
+        ["witness", "edit", "W-001", "--other-name", "Abu Test", "--no-other-names"],
+        ["--no-other-names"],
+    ),
+    "other-name-at-add-without-name": (
+        [
+            "witness",
+            "add",
+            "W-002",
+            "--incident",
+            "INC-2",
+            "--statement",
+            "{tmp}/s.md",
+            "--other-name",
+            "Abu Test",
+        ],
+        ["--other-name", "--name"],
+    ),  # fmt: skip
     "lat-without-lon": (
         ["incident", "add", "I9", "--title", "t", "--date", "2015-01-01", "--lat", "3"],
         ["lat"],
