@@ -271,13 +271,14 @@ def _name_parts(loaded: _Loaded, audience: Audience) -> list[Problem]:
     if not withheld:
         return []
     parts = NameParts(withheld)
-    public = audience is Audience.public
+    # `[[spans]]` as the dossier reads them: out for the public, the brackets out for others.
+    span = " " if audience is Audience.public else r"\1"
     for record_id, record in _audience_records(loaded, audience):
         if isinstance(record, str):  # a statement's text
-            parts.look(record_id, "text", SPAN.sub(" ", record) if public else record)
+            parts.look(record_id, "text", SPAN.sub(span, record))
         elif parts.may_hold(_run_together(record)):
             for where, text in _strings(record, ""):
-                parts.look(record_id, where, SPAN.sub(" ", text) if public else text)
+                parts.look(record_id, where, SPAN.sub(span, text))
     return [
         Problem(
             "name-part-shown",
@@ -285,8 +286,8 @@ def _name_parts(loaded: _Loaded, audience: Audience) -> list[Problem]:
             f"{', '.join(fields)}: {', '.join(map(repr, words))} "
             f"{'is a part' if len(words) == 1 else 'are parts'} of the name of the witness "
             f"of statement {sid}, which a {audience.value} audience may not see; only the "
-            f"forms in identities/{sid}.yaml are withheld (add this one to them with "
-            f"`witness edit {sid} --other-name`, given once for each form, or reword)",
+            f"forms in identities/{sid}.yaml are withheld (add a form with `witness edit "
+            f"{sid} --other-name FORM`, or reword)",
             WARNING,
         )
         for record_id, sid, fields, words in parts.found()

@@ -53,6 +53,7 @@ class NameParts:
             for word in WORD.findall(form)
             if word.casefold() in self._owners
             for spelling in (word, word.capitalize(), word.upper())
+            if spelling.casefold() in self._owners  # "YILDIZ" is not "yıldız" folded
         }
         self._patterns: dict[tuple[str, ...], re.Pattern[str] | None] = {}
         self._found: dict[tuple[str, str], tuple[list[str], list[str]]] = {}

@@ -151,10 +151,12 @@ def edit(
     other_name: list[str] = typer.Option(
         [],
         "--other-name",
-        help="Replace the other forms of the real name (repeatable); see witness add.",
+        help="Add another form of the real name (repeatable); see witness add.",
     ),
     no_other_names: bool = typer.Option(
-        False, "--no-other-names", help="Remove the other forms of the real name."
+        False,
+        "--no-other-names",
+        help="Remove the other forms of the real name (with --other-name: replace them).",
     ),
 ) -> None:
     """Change a statement's details, consent, text or identity."""
@@ -171,11 +173,12 @@ def edit(
     changes = {k: v for k, v in changes.items() if v is not None}
     from casefile.store.records import edit_witness, read_statement_file
 
-    if other_name and no_other_names:
-        raise UserInputError("--other-name and --no-other-names: give one or the other")
     identity: dict[str, Any] = {} if name is None else {"name": name}
     if other_name or no_other_names:
+        # Forms are added to those kept, never dropped unasked: a form dropped by mistake
+        # would be printed in the next dossier.
         identity["other_names"] = other_name or None
+        identity["keep_other_names"] = not no_other_names
     new_body = read_statement_file(statement)[1] if statement is not None else None
     if not changes and new_body is None and not identity:
         raise UserInputError("nothing to change: give at least one option (see --help)")

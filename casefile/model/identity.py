@@ -14,17 +14,23 @@ MIN_FORM = 3
 
 
 def _check_form(value: str) -> str:
-    if len(value.strip()) < MIN_FORM:
+    if len("".join(value.split())) < MIN_FORM:
         raise ValueError(
-            f"at least {MIN_FORM} characters: a shorter form would be withheld inside "
-            "ordinary words"
+            f"at least {MIN_FORM} characters besides spaces: a shorter form would be "
+            "withheld inside ordinary words"
         )
+    return value
+
+
+def _check_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("a name is required: a blank name would withhold nothing")
     return value
 
 
 class Identity(Record):
     id: StatementId
-    name: str
+    name: Annotated[str, AfterValidator(_check_name)]
     # Other forms the witness is known by or written as (a first name alone, a kunya such
     # as "Abu Ahmad", a nickname, another spelling or script): withheld wherever the name
     # is, since the name alone would leave "Abu Ahmad said..." in a public dossier.

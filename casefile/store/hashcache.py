@@ -52,6 +52,9 @@ class RecordHashes:
     def __init__(self, case_root: Path, *, reread: bool = False) -> None:
         self.root = case_root
         self._reread = reread  # verify: read every file, trust no entry, save what was read
+        # Files whose bytes changed under an unchanged stat key (reread only): the stat keys
+        # of this file system cannot be trusted for them, nor the caches keyed by them.
+        self.unseen_edits: list[str] = []
         self.path = case_root / CACHE_DIR / "hashes"
         self._known: dict[str, tuple[str, str]] = {}
         self._now: dict[str, tuple[os.stat_result, str]] = {}
@@ -75,10 +78,13 @@ class RecordHashes:
         except FileNotFoundError:
             return None
         known = self._known.get(rel)
-        if not self._reread and known is not None and known[0] == stat_key(st):
-            sha: str | None = known[1]
+        same_key = known is not None and known[0] == stat_key(st)
+        if not self._reread and same_key:
+            sha: str | None = known[1]  # type: ignore[index]
         else:
             sha = file_sha256(path)
+            if same_key and sha is not None and sha != known[1]:  # type: ignore[index]
+                self.unseen_edits.append(rel)
         if sha is None:  # gone since the stat
             return None
         self._now[rel] = (st, sha)

@@ -122,6 +122,15 @@ class ParseCache:
         self._dirty.clear()
 
 
+def forget_record_caches(case_root: Path) -> None:
+    """Delete the parsed and listed records (derived, rebuilt from the files): for when a
+    record's bytes changed under a stat key that did not (`verify` finds it), so entries
+    keyed by stats may stand for bytes no longer there."""
+    for path in (case_root / CACHE_DIR).glob("*"):
+        if path.suffix in (".json", ".listing"):
+            path.unlink(missing_ok=True)
+
+
 def write_sealed(path: Path, purpose: str, body: bytes) -> None:
     """Write a derived cache file, directly in CACHE_DIR, sealed for ``purpose``
     (casefile.store.cachekey), with the .gitignore that keeps the cache out of a case kept

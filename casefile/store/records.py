@@ -184,7 +184,11 @@ def edit_witness(
                     f"statement {statement_id!r} has no identity yet: give --name as well"
                 )
             base = {"id": statement_id} if before is None else before.model_dump(mode="json")
-            identity = build(Identity, {**base, **identity_changes}, "identity")
+            changes = dict(identity_changes)
+            if changes.pop("keep_other_names", False) and before and before.other_names:
+                added = [n for n in changes["other_names"] or [] if n not in before.other_names]
+                changes["other_names"] = [*before.other_names, *added]
+            identity = build(Identity, {**base, **changes}, "identity")
         if statement != current:
             s.write_record(
                 case.statement_path(statement_id),
@@ -199,6 +203,6 @@ def edit_witness(
                 record_to_yaml(identity),
                 action="identity.add" if before is None else "identity.edit",
                 object=statement_id,
-                details={"fields": sorted(identity_changes or {})},
+                details={"fields": sorted(set(identity_changes or {}) - {"keep_other_names"})},
             )
     return statement

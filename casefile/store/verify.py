@@ -15,6 +15,7 @@ from casefile.store.case import CaseFolder
 from casefile.store.custody import CustodyLog
 from casefile.store.hashcache import RecordHashes
 from casefile.store.objects import hash_file
+from casefile.store.parsecache import forget_record_caches
 from casefile.store.session import untracked_changes
 
 ERROR = "error"
@@ -54,7 +55,11 @@ def verify_custody(case: CaseFolder) -> list[Problem]:
             )
         )
     if not state.problems:
-        for rel, _sha, kind in untracked_changes(case, state, RecordHashes(case.root, reread=True)):
+        hashes = RecordHashes(case.root, reread=True)
+        changes = untracked_changes(case, state, hashes)
+        if hashes.unseen_edits:
+            forget_record_caches(case.root)  # keyed by the same stats: stale for these files
+        for rel, _sha, kind in changes:
             problems.append(
                 Problem(
                     "record-unlogged",

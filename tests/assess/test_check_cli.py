@@ -284,6 +284,10 @@ def test_a_part_of_a_withheld_name_left_in_text_the_audience_reads(case, tmp_pat
         assert "W-003" in shown[0]["message"] and "identities/W-003.yaml" in shown[0]["message"]
     _, problems = check(case, "--audience", "internal")
     assert "name-part-shown" not in {p["code"] for p in problems}
+    # A span around a whole name: the court reads it withheld, as the dossier has it.
+    case.ok("incident", "edit", "ARIHA", "--description", "[[Ahmad Khalil]] came.")
+    _, problems = check(case, "--audience", "court")
+    assert "name-part-shown" not in {p["code"] for p in problems}
     # In a span the public never reads it; a court does.
     case.ok("incident", "edit", "ARIHA", "--description", "The [[Khalil]] family.")
     _, problems = check(case, "--audience", "public")

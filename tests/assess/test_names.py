@@ -24,3 +24,10 @@ def test_parts_left_once_the_whole_forms_are_withheld() -> None:
 
 def test_no_identity_parts_no_search() -> None:
     assert _shown("Al Bo", name="Al Bo") == []  # parts under 3 letters point to no one
+
+
+def test_a_dotless_i_in_capitals() -> None:
+    """ "YILDIZ" folds to "yildiz", not "yıldız": it is not taken for the name, and does
+    not stop the search either."""
+    assert _shown("Mrs YILDIZ and Kaya were there.", name="Yıldız Kaya") == ["Kaya"]
+    assert _shown("Yıldız was there.", name="Yıldız Kaya") == ["Yıldız"]

@@ -373,6 +373,13 @@ def test_witness_add_list_show_edit_identity_apart(case: Case, tmp_path: Path) -
     assert case.log()[-1]["details"] == {"fields": ["name", "other_names"]}
     log = (case.root / "custody.jsonl").read_bytes()
     assert b"Newname" not in log and b"Abu Khaled" not in log
+    # a form is added to those kept, never dropping one unasked; --no-other-names clears
+    case.ok("witness", "edit", "W-001", "--other-name", "Umm Sami", "--other-name", "خالد")
+    identity = case.ok("witness", "show", "W-001", "--identity", "--json").json()["identity"]
+    assert identity["other_names"] == ["Abu Khaled", "خالد", "Umm Sami"]
+    case.ok("witness", "edit", "W-001", "--no-other-names", "--other-name", "Abu K")
+    identity = case.ok("witness", "show", "W-001", "--identity", "--json").json()["identity"]
+    assert identity["other_names"] == ["Abu K"]
     case.ok("witness", "edit", "W-001", "--no-other-names")
     identity = case.ok("witness", "show", "W-001", "--identity", "--json").json()["identity"]
     assert "other_names" not in identity and identity["name"] == "Khaled Al-Newname"
@@ -553,9 +560,10 @@ BAD_INPUT = {
         ["witness", "edit", "W-001", "--name", "Test Name", "--other-name", "Al"],
         ["other_names", "3 characters"],
     ),
-    "other-names-and-none": (
-        ["witness", "edit", "W-001", "--other-name", "Abu Test", "--no-other-names"],
-        ["--no-other-names"],
+    "blank-name": (["witness", "edit", "W-001", "--name", "  "], ["name", "blank"]),
+    "other-name-two-letters-and-a-space": (
+        ["witness", "edit", "W-001", "--name", "Test Name", "--other-name", "A B"],
+        ["other_names", "3 characters"],
     ),
     "other-name-at-add-without-name": (
         [

@@ -144,8 +144,15 @@ def test_verify_sees_what_a_stat_cannot_and_the_next_command_logs_it(
     cached.ok("incident", "add", "INC-6", "--title", "t", "--date", "2015-01-01")
     assert [a for a, _ in _noticed(cached, n)] == ["incident.add"]  # missed: the limit
 
+    from casefile.store import listcache
+
+    monkeypatch.setattr(listcache, "RACY_NS", 0)
+    listed = cached.root / ".casefile-cache" / "records" / "incidents.listing"
+    cached.ok("incident", "list")
+    assert listed.exists()
     _code, report = cached.verify()
     assert "incidents/INC-3.yaml" in str(report) and "record-unlogged" in str(report)
+    assert not listed.exists()  # keyed by the same stats: forgotten, rebuilt from the files
     n = len(cached.log())
     cached.ok("incident", "add", "INC-7", "--title", "t", "--date", "2015-01-01")
     assert _noticed(cached, n)[0] == ("record.noticed-changed", "incidents/INC-3.yaml")
