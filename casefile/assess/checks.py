@@ -109,6 +109,10 @@ def _load(case: CaseFolder) -> _Loaded:
                     "exist; add the statement or remove the identity",
                 )
             )
+            # A dossier withholds this name too (render.view): look for its parts as well.
+            identity = _attempt(loaded, case.rel(path), lambda p=path: case.load_identity(p.stem))
+            if isinstance(identity, Identity):
+                loaded.identities[statement_id] = identity
     for path in case.files("assessments"):
         incident_id = path.name.removesuffix(".yaml")
         assessment = _attempt(loaded, case.rel(path), lambda i=incident_id: case.load_assessment(i))

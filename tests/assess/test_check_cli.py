@@ -233,9 +233,12 @@ def test_exhibit_and_statement_links(case):
 
 def test_identity_without_statement(case):
     (case.root / "identities").mkdir(exist_ok=True)
-    (case.root / "identities" / "W-077.yaml").write_text("id: W-077\nname: Someone\n")
+    (case.root / "identities" / "W-077.yaml").write_text("id: W-077\nname: Someone Hidden\n")
+    case.ok("incident", "edit", "ARIHA", "--description", "Hidden ran.")
     _, problems = check(case)
     assert ("unknown-statement", "identities/W-077.yaml", "error") in codes(problems)
+    # Its name is withheld from dossiers all the same, so its parts are looked for too.
+    assert ("name-part-shown", "ARIHA", "warning") in codes(problems)
 
 
 @pytest.mark.parametrize(
