@@ -20,7 +20,7 @@ from casefile.assess.library import (
 from casefile.assess.names import NameParts
 from casefile.errors import CasefileError
 from casefile.model.assessment import Assessment, FindingValue
-from casefile.model.audience import exhibit_visible, identity_visible, statement_visible
+from casefile.model.audience import exhibit_visible, statement_visible, withheld_identities
 from casefile.model.case import Audience, Case, Conflict
 from casefile.model.criteria import Criterion
 from casefile.model.exhibit import Exhibit
@@ -266,12 +266,8 @@ def check_case(case: CaseFolder, audience: Audience | str | None = None) -> list
 
 def _name_parts(loaded: _Loaded, audience: Audience) -> list[Problem]:
     """Parts of withheld names left in what the audience reads (casefile.assess.names)."""
-    withheld = {
-        sid: identity
-        for sid, identity in loaded.identities.items()
-        if (statement := loaded.statements.get(sid)) is None
-        or not identity_visible(statement.meta.consent, audience)
-    }
+    consents = {sid: s.meta.consent for sid, s in loaded.statements.items()}
+    withheld = withheld_identities(consents, loaded.identities, audience)
     if not withheld:
         return []
     parts = NameParts(withheld)

@@ -14,7 +14,12 @@ from markupsafe import Markup
 
 from casefile.assess.rules import conclude, conclusion_sentence
 from casefile.model.assessment import Assessment, Conclusion, Finding
-from casefile.model.audience import exhibit_visible, identity_visible, statement_visible
+from casefile.model.audience import (
+    exhibit_visible,
+    identity_visible,
+    statement_visible,
+    withheld_identities,
+)
 from casefile.model.case import STANDARD_WORDING, Audience, Case
 from casefile.model.criteria import Criterion, rule_text
 from casefile.model.exhibit import Exhibit
@@ -285,18 +290,10 @@ def build_view(
     draft: bool = False,
 ) -> DossierView:
     case = snap.case
-    withheld_names = [
-        name
-        for s in snap.statements
-        if (ident := snap.identities.get(s.meta.id)) is not None
-        and not identity_visible(s.meta.consent, audience)
-        for name in ident.names()
-    ]
-    # Names of people with no statement left in the case are withheld too.
-    known = {s.meta.id for s in snap.statements}
-    withheld_names += [
-        n for sid, i in snap.identities.items() if sid not in known for n in i.names()
-    ]
+    withheld = withheld_identities(
+        {s.meta.id: s.meta.consent for s in snap.statements}, snap.identities, audience
+    )
+    withheld_names = [name for identity in withheld.values() for name in identity.names()]
     red = Redactor(audience, withheld_names)
     chosen = [i for i in snap.incidents if incident_ids is None or i.id in incident_ids]
 
